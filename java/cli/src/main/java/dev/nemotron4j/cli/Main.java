@@ -1,0 +1,33 @@
+package dev.nemotron4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code nemotron4j} command: one subcommand class each. */
+@Command(name = "nemotron4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run NVIDIA Nemotron-H models (Mamba2-Transformer hybrids such as "
+                + "NVIDIA-Nemotron-Nano-9B-v2) in-process on the JVM.", ""},
+        subcommands = {InfoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  nemotron4j info --model models/nemotron-h-tiny-chat",
+                "  nemotron4j verify --model models/tiny-a --golden models/tiny-a"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

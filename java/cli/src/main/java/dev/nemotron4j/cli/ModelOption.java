@@ -1,0 +1,25 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.ModelOptions;
+import dev.nemotron4j.SsmStateDtype;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every command that loads a model shares (a picocli mixin). */
+final class ModelOption {
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Hugging Face model folder: config.json + model.safetensors (or a sharded index)")
+    Path model;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "CPU threads for the native kernels (0 = every core; default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--ssm-state-dtype", defaultValue = "FLOAT32", paramLabel = "DTYPE",
+            description = "Mamba SSM state storage: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    SsmStateDtype ssmStateDtype;
+
+    ModelOptions options() {
+        return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).build();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.nemotron4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.golden.GoldenFile;
+import dev.nemotron4j.golden.GoldenVerifier;
+import dev.nemotron4j.golden.VerifyReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nemotron4j verify}: a checkpoint against golden logits from the float64 reference. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check a model against a golden file (golden.json + golden.safetensors): every prefill "
+                + "case in one piece and in pieces of 7 tokens (relative error of the logits), and the greedy case "
+                + "as a prefill then single-token decode steps (tokens must equal the golden's).",
+                "Passes when every relative error is <= 1e-4 and every greedy token matches; exit code 0 exactly then."})
+final class VerifyCommand implements Callable<Integer> {
+    static final int EXIT_MISMATCH = 1;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--golden", paramLabel = "PATH",
+            description = "folder with golden.json + golden.safetensors, or either file (default: the model folder)")
+    Path golden;
+
+    @Option(names = "--json", description = "after the table, print one JSON object as the last line")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        GoldenFile goldenFile = GoldenFile.read(golden != null ? golden : model.model);
+        VerifyReport report;
+        try (NemotronModel m = NemotronModel.load(model.model, model.options())) {
+            out.printf("verify %s against %s (tolerance %.0e)%n", model.model, goldenFile.source(), GoldenVerifier.TOLERANCE);
+            out.printf("%-40s %7s %12s%n", "case", "tokens", "rel err");
+            out.flush();
+            report = new GoldenVerifier(m, goldenFile).run(r -> {
+                out.printf("%-40s %7d %12.3e %s%n", r.name(), r.tokens(), r.relErr(),
+                        r.relErr() <= GoldenVerifier.TOLERANCE ? "ok" : "FAIL");
+                out.flush();
+            });
+        }
+        out.printf("greedy tokens %d/%d, max rel err %.3e: %s%n", report.greedyMatch(), report.greedyTotal(),
+                report.maxRelErr(), report.pass() ? "PASS" : "FAIL");
+        if (json) {
+            out.println(toJson(report));
+        }
+        out.flush();
+        return report.pass() ? 0 : EXIT_MISMATCH;
+    }
+
+    static String toJson(VerifyReport r) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", r.model());
+        ArrayNode cases = root.putArray("cases");
+        r.cases().forEach(c -> cases.addObject().put("name", c.name()).put("rel_err", c.relErr()));
+        root.put("greedy_match", r.greedyMatch());
+        root.put("greedy_total", r.greedyTotal());
+        root.put("max_rel_err", r.maxRelErr());
+        root.put("pass", r.pass());
+        return mapper.writeValueAsString(root);
+    }
+}

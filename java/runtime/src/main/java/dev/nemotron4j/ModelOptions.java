@@ -1,0 +1,63 @@
+package dev.nemotron4j;
+
+import java.util.Objects;
+
+/**
+ * How to load a model. Immutable; build with {@link #builder()} or start from {@link #defaults()}.
+ *
+ * @param device        {@code "cpu"} (the only backend in this build)
+ * @param threads       CPU threads for the native kernels; 0 means every core
+ * @param ssmStateDtype storage of the Mamba SSM state; {@link SsmStateDtype#FLOAT32} by default
+ */
+public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDtype) {
+    public ModelOptions {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(ssmStateDtype, "ssmStateDtype");
+        if (threads < 0) {
+            throw new InvalidRequestException("threads must be >= 0 (0 = every core), got " + threads);
+        }
+        if (!device.equals("cpu")) {
+            throw new InvalidRequestException("device '" + device + "' is not available in this build; use \"cpu\"");
+        }
+    }
+
+    public static ModelOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().device(device).threads(threads).ssmStateDtype(ssmStateDtype);
+    }
+
+    /** Builder for {@link ModelOptions}. */
+    public static final class Builder {
+        private String device = "cpu";
+        private int threads = 0;
+        private SsmStateDtype ssmStateDtype = SsmStateDtype.FLOAT32;
+
+        private Builder() {}
+
+        public Builder device(String device) {
+            this.device = device;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder ssmStateDtype(SsmStateDtype ssmStateDtype) {
+            this.ssmStateDtype = ssmStateDtype;
+            return this;
+        }
+
+        public ModelOptions build() {
+            return new ModelOptions(device, threads, ssmStateDtype);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.nemotron4j;
+
+import dev.nemotron4j.config.LayerKind;
+import dev.nemotron4j.config.NemotronConfig;
+import dev.nemotron4j.nativeapi.NativeModel;
+import dev.nemotron4j.weights.Checkpoint;
+import dev.nemotron4j.weights.CheckpointValidator;
+import dev.nemotron4j.weights.TensorInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Nemotron-H model loaded from a Hugging Face model folder ({@code config.json} + safetensors,
+ * single-file or sharded). The config and every safetensors header are validated in Java before the
+ * native core memory-maps the weights in their stored dtype. Owns native memory: {@link #close()} it;
+ * closing also closes the sequences created from it.
+ *
+ * <pre>{@code
+ * try (var model = NemotronModel.load(Path.of("models/tiny-a"), ModelOptions.defaults());
+ *      var seq = model.newSequence()) {
+ *     float[] logits = seq.feed(1, 17, 42);
+ *     int[] next = seq.decodeGreedy(8);
+ * }
+ * }</pre>
+ */
+public final class NemotronModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NemotronModel.class.getName());
+
+    private final Path directory;
+    private final NemotronConfig config;
+    private final Checkpoint checkpoint;
+    private final NativeModel nativeModel;
+
+    private NemotronModel(Path directory, NemotronConfig config, Checkpoint checkpoint, NativeModel nativeModel) {
+        this.directory = directory;
+        this.config = config;
+        this.checkpoint = checkpoint;
+        this.nativeModel = nativeModel;
+    }
+
+    /** Loads with {@link ModelOptions#defaults()}. */
+    public static NemotronModel load(Path directory) {
+        return load(directory, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads a model folder.
+     *
+     * @throws ModelLoadException naming the file, key or tensor when the folder is not a loadable
+     *                            Nemotron-H checkpoint
+     */
+    public static NemotronModel load(Path directory, ModelOptions options) {
+        if (!Files.isDirectory(directory)) {
+            throw new ModelLoadException("model folder " + directory + " does not exist or is not a folder");
+        }
+        long start = System.nanoTime();
+        NemotronConfig config = NemotronConfig.read(directory);
+        Checkpoint checkpoint = Checkpoint.open(directory);
+        CheckpointValidator.validate(config, checkpoint);
+        NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
+                ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
+        NativeModel nativeModel = NativeModel.load(config, checkpoint, options.threads(), stateDtype);
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format("loaded %s (%s, %d tensors) in %.1f ms", directory,
+                config.layerPattern(), checkpoint.tensors().size(), (System.nanoTime() - start) / 1e6));
+        return new NemotronModel(directory, config, checkpoint, nativeModel);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public NemotronConfig config() {
+        return config;
+    }
+
+    /** A new, empty sequence. */
+    public Sequence newSequence() {
+        return new Sequence(nativeModel.newSequence(), config.vocabSize(), config.maxPositionEmbeddings());
+    }
+
+    /** Architecture, layer mix, parameter count and bytes, per-sequence state and KV bytes per token. */
+    public ModelInfo info() {
+        NativeModel.Stats stats = nativeModel.stats();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (LayerKind kind : config.layers()) {
+            counts.merge(kind.blockType(), 1, Integer::sum);
+        }
+        long parameters = 0;
+        long bytes = 0;
+        Map<String, Long> byDtype = new TreeMap<>();
+        for (TensorInfo t : checkpoint.tensors().values()) {
+            parameters += t.numel();
+            bytes += t.byteLength();
+            byDtype.merge(t.dtype().name(), t.byteLength(), Long::sum);
+        }
+        return new ModelInfo(directory, "NemotronHForCausalLM", config.layerPattern(), counts, parameters, bytes,
+                byDtype, stats.stateBytesPerSequence(), stats.kvBytesPerToken(), config.maxPositionEmbeddings(),
+                stats.threads(), NativeModel.nativeVersion());
+    }
+
+    @Override
+    public void close() {
+        nativeModel.close();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.nemotron4j.nativeapi;
+
+import dev.nemotron4j.ModelLoadException;
+import dev.nemotron4j.config.LayerKind;
+import dev.nemotron4j.config.NemotronConfig;
+import dev.nemotron4j.weights.Checkpoint;
+import dev.nemotron4j.weights.TensorInfo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * A model loaded in the native core: its weights memory-mapped in their stored dtype. Owns native
+ * memory: {@link #close()} it; closing also closes every sequence still open on it (each after its
+ * running feed, if any, returns), so no sequence can outlive the weights it reads.
+ */
+public final class NativeModel implements AutoCloseable {
+    /** SSM state storage, as vLLM's {@code --mamba_ssm_cache_dtype}. */
+    public enum StateDtype { FLOAT32, BFLOAT16 }
+
+    /** What the native core reports about a loaded model. */
+    public record Stats(long weightBytesMapped, long weightBytesOwned, long stateBytesPerSequence,
+            long kvBytesPerToken, int threads) {}
+
+    private final NemotronNative.NtModel handle;
+    private final int vocabSize;
+    private final Set<NativeSequence> openSequences = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private NativeModel(NemotronNative.NtModel handle, int vocabSize) {
+        this.handle = handle;
+        this.vocabSize = vocabSize;
+    }
+
+    /** Loads a checkpoint Java has already validated; the native core re-checks offsets and shapes. */
+    public static NativeModel load(NemotronConfig config, Checkpoint checkpoint, int threads, StateDtype stateDtype) {
+        List<Path> files = checkpoint.files();
+        Map<Path, Integer> fileIndex = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            fileIndex.put(files.get(i), i);
+        }
+        List<TensorInfo> tensors = new ArrayList<>(checkpoint.tensors().values());
+        try (var error = new NemotronNative.NtError();
+                var nativeConfig = toNative(config);
+                var descs = new NemotronNative.NtTensorDesc(Math.max(1, tensors.size()));
+                var paths = new PointerPointer<BytePointer>(files.size());
+                var options = new NemotronNative.NtModelOptions()) {
+            List<BytePointer> pathStrings = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                BytePointer p = new BytePointer(files.get(i).toAbsolutePath().toString(), StandardCharsets.UTF_8);
+                pathStrings.add(p);
+                paths.put(i, p);
+            }
+            for (int i = 0; i < tensors.size(); i++) {
+                fill(descs.position(i), tensors.get(i), fileIndex);
+            }
+            descs.position(0);
+            options.n_threads(threads).ssm_state_dtype(stateDtype == StateDtype.BFLOAT16 ? 2 : 0);
+            var model = new NemotronNative.NtModel();
+            int status = NemotronNative.nt_model_load(nativeConfig, paths, files.size(), descs, tensors.size(),
+                    options, model, error);
+            pathStrings.forEach(BytePointer::close);
+            NativeErrors.check(status, error, "loading " + checkpoint.directory());
+            return new NativeModel(model, config.vocabSize());
+        }
+    }
+
+    private static NemotronNative.NtConfig toNative(NemotronConfig c) {
+        if (c.layers().size() > NemotronNative.NT_MAX_LAYERS) {
+            throw new ModelLoadException("config.json has " + c.layers().size() + " layers; at most "
+                    + NemotronNative.NT_MAX_LAYERS + " are supported");
+        }
+        var n = new NemotronNative.NtConfig();
+        String pattern = c.layers().stream().map(k -> String.valueOf(k.symbol())).collect(Collectors.joining());
+        n.layer_kinds().put(pattern.getBytes(StandardCharsets.US_ASCII)).put(pattern.length(), (byte) 0);
+        n.vocab_size(c.vocabSize()).hidden_size(c.hiddenSize()).n_layers(c.layers().size());
+        if (c.count(LayerKind.ATTENTION) > 0) {
+            n.n_heads(c.numAttentionHeads()).n_kv_heads(c.numKeyValueHeads()).attn_head_dim(c.headDim())
+                    .attention_bias(c.attentionBias() ? 1 : 0);
+        }
+        if (c.count(LayerKind.MLP) > 0) {
+            n.intermediate_size(c.intermediateSize()).mlp_bias(c.mlpBias() ? 1 : 0);
+        }
+        if (c.count(LayerKind.MAMBA) > 0) {
+            n.mamba_n_heads(c.mambaNumHeads()).mamba_head_dim(c.mambaHeadDim()).n_groups(c.nGroups())
+                    .d_state(c.ssmStateSize()).conv_kernel(c.convKernel()).chunk_size(c.chunkSize())
+                    .use_conv_bias(c.useConvBias() ? 1 : 0).mamba_proj_bias(c.mambaProjBias() ? 1 : 0);
+        }
+        n.tie_word_embeddings(c.tieWordEmbeddings() ? 1 : 0)
+                .norm_eps((float) c.layerNormEpsilon())
+                .dt_min((float) c.timeStepLimitMin())
+                .dt_max((float) c.timeStepLimitMax());
+        return n;
+    }
+
+    private static void fill(NemotronNative.NtTensorDesc d, TensorInfo t, Map<Path, Integer> fileIndex) {
+        byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
+        if (name.length >= NemotronNative.NT_MAX_NAME) {
+            throw new ModelLoadException("tensor name too long (" + name.length + " bytes): " + t.name());
+        }
+        long[] shape = t.shape();
+        if (shape.length > 4) {
+            throw new ModelLoadException("tensor " + t.name() + " in " + t.file() + " has " + shape.length
+                    + " dimensions; at most 4 are supported");
+        }
+        d.name().put(name).put(name.length, (byte) 0);
+        d.file_index(fileIndex.get(t.file())).dtype(t.dtype().ordinal()).n_dims(shape.length);
+        for (int i = 0; i < shape.length; i++) {
+            d.shape(i, shape[i]);
+        }
+        d.offset(t.offset()).n_bytes(t.byteLength());
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    public synchronized Stats stats() {
+        try (var error = new NemotronNative.NtError(); var s = new NemotronNative.NtModelStats()) {
+            NativeErrors.check(NemotronNative.nt_model_stats_get(live(), s, error), error, "model stats");
+            return new Stats(s.weight_bytes_mapped(), s.weight_bytes_owned(), s.state_bytes_per_sequence(),
+                    s.kv_bytes_per_token(), s.n_threads());
+        }
+    }
+
+    /** A new empty sequence (state zeroed, no tokens). */
+    public synchronized NativeSequence newSequence() {
+        try (var error = new NemotronNative.NtError()) {
+            var seq = new NemotronNative.NtSequence();
+            NativeErrors.check(NemotronNative.nt_sequence_create(live(), seq, error), error, "creating a sequence");
+            var sequence = new NativeSequence(seq, this);
+            openSequences.add(sequence);
+            return sequence;
+        }
+    }
+
+    void adopt(NativeSequence sequence) {
+        openSequences.add(sequence);
+    }
+
+    void forget(NativeSequence sequence) {
+        openSequences.remove(sequence);
+    }
+
+    public static String nativeVersion() {
+        return NemotronNative.nt_version().getString();
+    }
+
+    NemotronNative.NtModel live() {
+        if (closed) {
+            throw new IllegalStateException("the model is closed");
+        }
+        return handle;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;  // no new sequences from here on
+        }
+        // A fork running on a sequence may add its child while we close: repeat until none are left.
+        while (!openSequences.isEmpty()) {
+            for (NativeSequence sequence : List.copyOf(openSequences)) {
+                sequence.close();
+            }
+        }
+        synchronized (this) {
+            NemotronNative.nt_model_free(handle);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.nemotron4j.nativeapi;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * One sequence's state in the native core (Mamba conv/SSM state, attention K/V). Owns native memory:
+ * {@link #close()} it. Not thread-safe for concurrent feeds; calls are serialized on this object.
+ */
+public final class NativeSequence implements AutoCloseable {
+    private final NemotronNative.NtSequence handle;
+    private final NativeModel model;
+    private final int vocabSize;
+    private boolean closed;
+
+    NativeSequence(NemotronNative.NtSequence handle, NativeModel model) {
+        this.handle = handle;
+        this.model = model;
+        this.vocabSize = model.vocabSize();
+    }
+
+    /** Tokens processed so far. */
+    public synchronized long length() {
+        return NemotronNative.nt_sequence_length(live());
+    }
+
+    /**
+     * Feeds tokens and returns the logits of the last {@code logitRows} of them (0, 1 or tokens.length)
+     * as one flat array [logitRows × vocab].
+     */
+    public synchronized float[] feed(int[] tokens, int logitRows) {
+        float[] logits = new float[Math.multiplyExact(logitRows, vocabSize)];
+        try (var error = new NemotronNative.NtError();
+                var in = new IntPointer(tokens);
+                var out = new FloatPointer(Math.max(1, logits.length))) {
+            int status = NemotronNative.nt_sequence_feed(live(), in, tokens.length, out, logitRows, logits.length, error);
+            NativeErrors.check(status, error, "feeding " + tokens.length + " tokens");
+            out.get(logits);
+        }
+        return logits;
+    }
+
+    /** An independent copy of this sequence's state. */
+    public synchronized NativeSequence fork() {
+        try (var error = new NemotronNative.NtError()) {
+            var copy = new NemotronNative.NtSequence();
+            NativeErrors.check(NemotronNative.nt_sequence_fork(live(), copy, error), error, "forking a sequence");
+            var forked = new NativeSequence(copy, model);
+            model.adopt(forked);
+            return forked;
+        }
+    }
+
+    private NemotronNative.NtSequence live() {
+        if (closed) {
+            throw new IllegalStateException("the sequence is closed");
+        }
+        return handle;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            NemotronNative.nt_sequence_free(handle);
+            model.forget(this);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/* nemotron4j native API: the one header JavaCPP maps (java/runtime .../nativeapi/NemotronNative.java).
+ * C-style on purpose: fixed-width fields, opaque handles, every function returns an nt_status code and
+ * fills an nt_error; nothing throws across this line. Java validates config and safetensors headers
+ * first; the engine re-checks everything that could corrupt memory (offsets, sizes, shapes, dtypes). */
+#ifndef NEMOTRON_NEMOTRON_H
+#define NEMOTRON_NEMOTRON_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes; Java maps each to a typed exception (nativeapi/NativeErrors.java). */
+enum nt_status {
+  NT_OK = 0,
+  NT_INVALID_ARGUMENT = 1, /* a caller bug or bad request: wrong token id, bad handle use      */
+  NT_BAD_CHECKPOINT = 2,   /* a file or tensor that does not match what the config promises  */
+  NT_IO_ERROR = 3,         /* open / stat / mmap failed                                       */
+  NT_OUT_OF_MEMORY = 4,    /* an allocation failed; nothing was changed                       */
+  NT_UNSUPPORTED = 5,      /* a valid model feature this build does not implement (MoE)       */
+  NT_INTERNAL = 6          /* a bug: the message says where                                   */
+};
+
+enum nt_dtype { NT_F32 = 0, NT_F16 = 1, NT_BF16 = 2 };
+
+enum nt_layer_kind { NT_LAYER_MAMBA = 'M', NT_LAYER_ATTENTION = '*', NT_LAYER_MLP = '-', NT_LAYER_MOE = 'E' };
+
+#define NT_MAX_LAYERS 512
+#define NT_MAX_NAME 256
+#define NT_MAX_MESSAGE 1024
+
+typedef struct nt_error {
+  int32_t code;
+  char message[NT_MAX_MESSAGE];
+} nt_error;
+
+/* Hyper-parameters, as parsed by Java from config.json (Hugging Face keys in the comments). */
+typedef struct nt_config {
+  int32_t vocab_size;          /* vocab_size */
+  int32_t hidden_size;         /* hidden_size */
+  int32_t n_layers;            /* num_hidden_layers */
+  char layer_kinds[NT_MAX_LAYERS + 1]; /* hybrid_override_pattern / layers_block_type, one char per layer */
+  int32_t n_heads;             /* num_attention_heads */
+  int32_t n_kv_heads;          /* num_key_value_heads */
+  int32_t attn_head_dim;       /* head_dim (or hidden_size / num_attention_heads) */
+  int32_t intermediate_size;   /* intermediate_size */
+  int32_t mamba_n_heads;       /* mamba_num_heads */
+  int32_t mamba_head_dim;      /* mamba_head_dim */
+  int32_t n_groups;            /* n_groups */
+  int32_t d_state;             /* ssm_state_size */
+  int32_t conv_kernel;         /* conv_kernel */
+  int32_t chunk_size;          /* chunk_size */
+  int32_t use_conv_bias;       /* use_conv_bias */
+  int32_t mamba_proj_bias;     /* use_bias / mamba_proj_bias: in_proj and out_proj biases */
+  int32_t attention_bias;      /* attention_bias */
+  int32_t mlp_bias;            /* mlp_bias */
+  int32_t tie_word_embeddings; /* tie_word_embeddings: lm_head reuses backbone.embeddings.weight */
+  float norm_eps;              /* layer_norm_epsilon */
+  float dt_min;                /* time_step_limit[0] */
+  float dt_max;                /* time_step_limit[1] (may be +inf) */
+} nt_config;
+
+/* One tensor of the checkpoint, located by Java from the safetensors headers. */
+typedef struct nt_tensor_desc {
+  char name[NT_MAX_NAME];
+  int32_t file_index;          /* index into the files array given to nt_model_load */
+  int32_t dtype;               /* nt_dtype */
+  int32_t n_dims;
+  int64_t shape[4];
+  int64_t offset;              /* absolute byte offset of the data in the file */
+  int64_t n_bytes;
+} nt_tensor_desc;
+
+typedef struct nt_model_options {
+  int32_t n_threads;           /* 0: all cores */
+  int32_t ssm_state_dtype;     /* NT_F32 (default) or NT_BF16 */
+} nt_model_options;
+
+typedef struct nt_model nt_model;
+typedef struct nt_sequence nt_sequence;
+
+/* What the loaded model holds, for `info` and for sizing buffers. */
+typedef struct nt_model_stats {
+  int64_t weight_bytes_mapped; /* bytes used in place from the mapped files */
+  int64_t weight_bytes_owned;  /* small tensors converted to float32 at load */
+  int64_t state_bytes_per_sequence; /* conv + SSM state of every Mamba layer */
+  int64_t kv_bytes_per_token;  /* K and V of every attention layer, float32 */
+  int32_t n_threads;
+} nt_model_stats;
+
+int32_t nt_model_load(const nt_config* config, const char* const* file_paths, int32_t n_files,
+                      const nt_tensor_desc* tensors, int32_t n_tensors, const nt_model_options* options,
+                      nt_model** out_model, nt_error* error);
+int32_t nt_model_stats_get(const nt_model* model, nt_model_stats* out_stats, nt_error* error);
+void nt_model_free(nt_model* model);
+
+int32_t nt_sequence_create(nt_model* model, nt_sequence** out_sequence, nt_error* error);
+/* A new sequence with a copy of `source`'s state (a fork: the two continue independently). */
+int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out_sequence, nt_error* error);
+/* Tokens processed so far. */
+int64_t nt_sequence_length(const nt_sequence* sequence);
+/* Appends n_tokens to the sequence and runs the forward pass over them (chunked SSD scan when
+ * n_tokens > 1, the one-step recurrence when n_tokens == 1). Logits (float32) written to `logits`:
+ * logits_rows == 0: none; 1: the last token's [vocab]; n_tokens: every token's [n_tokens, vocab].
+ * logits_capacity is the buffer's length in floats. Errors found before any compute (a token id out
+ * of range, a short buffer, no memory for the KV rows) leave the sequence unchanged; a failure during
+ * the pass itself (out of memory for scratch) leaves it unusable: later feeds return NT_INVALID_ARGUMENT. */
+int32_t nt_sequence_feed(nt_sequence* sequence, const int32_t* tokens, int32_t n_tokens,
+                         float* logits, int32_t logits_rows, int64_t logits_capacity, nt_error* error);
+void nt_sequence_free(nt_sequence* sequence);
+
+/* Library version string, e.g. "0.1.0 cpu avx2". */
+const char* nt_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,145 @@
+// The C API of include/nemotron/nemotron.h. Owns the handles (nt_model, nt_sequence) and is the one
+// place exceptions stop: every entry point catches everything and reports (code, message). Handles
+// are released to the caller here and deleted only by the matching nt_*_free.
+#include <omp.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "cache/sequence_state.h"
+#include "engine/status.h"
+#include "model/nemotron_h.h"
+#include "nemotron/nemotron.h"
+
+struct nt_model {
+  std::unique_ptr<nemotron::NemotronH> model;
+  nemotron::DType ssm_dtype;
+  int n_threads;
+};
+
+struct nt_sequence {
+  nt_model* owner;
+  nemotron::SequenceState state;
+  bool broken = false;  // a pass failed half-way: the state is inconsistent
+};
+
+namespace {
+using nemotron::Error;
+using nemotron::fail;
+using nemotron::require;
+
+void set_error(nt_error* error, int32_t code, const char* message) {
+  if (error == nullptr) return;
+  error->code = code;
+  std::snprintf(error->message, sizeof error->message, "%s", message);
+}
+
+// Runs `body`, mapping every exception to a status code (never lets one cross the C boundary).
+template <typename Body>
+int32_t guarded(nt_error* error, Body&& body) {
+  try {
+    body();
+    set_error(error, NT_OK, "");
+    return NT_OK;
+  } catch (const Error& e) {
+    set_error(error, e.code(), e.what());
+    return e.code();
+  } catch (const std::bad_alloc&) {
+    set_error(error, NT_OUT_OF_MEMORY, "out of memory");
+    return NT_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    set_error(error, NT_INTERNAL, e.what());
+    return NT_INTERNAL;
+  } catch (...) {
+    set_error(error, NT_INTERNAL, "unknown native exception");
+    return NT_INTERNAL;
+  }
+}
+}  // namespace
+
+extern "C" {
+
+int32_t nt_model_load(const nt_config* config, const char* const* file_paths, int32_t n_files,
+                      const nt_tensor_desc* tensors, int32_t n_tensors, const nt_model_options* options,
+                      nt_model** out_model, nt_error* error) {
+  return guarded(error, [&] {
+    require(config && options && out_model, NT_INVALID_ARGUMENT, "nt_model_load: null argument");
+    *out_model = nullptr;
+    const nemotron::HParams hp = nemotron::HParams::from(*config);
+    require(options->ssm_state_dtype == NT_F32 || options->ssm_state_dtype == NT_BF16, NT_INVALID_ARGUMENT,
+            "ssm_state_dtype must be float32 or bfloat16");
+    auto store = std::make_unique<nemotron::WeightStore>(file_paths, n_files, tensors, n_tensors);
+    auto handle = std::make_unique<nt_model>();
+    handle->model = std::make_unique<nemotron::NemotronH>(hp, std::move(store));
+    handle->ssm_dtype = static_cast<nemotron::DType>(options->ssm_state_dtype);
+    handle->n_threads = options->n_threads > 0 ? options->n_threads : omp_get_num_procs();
+    *out_model = handle.release();
+  });
+}
+
+int32_t nt_model_stats_get(const nt_model* model, nt_model_stats* out, nt_error* error) {
+  return guarded(error, [&] {
+    require(model && out, NT_INVALID_ARGUMENT, "nt_model_stats_get: null argument");
+    const nemotron::HParams& hp = model->model->hparams();
+    out->weight_bytes_mapped = model->model->weights().mapped_bytes();
+    out->weight_bytes_owned = model->model->weights().owned_bytes();
+    out->state_bytes_per_sequence = nemotron::SequenceState::state_bytes(hp, model->ssm_dtype);
+    out->kv_bytes_per_token = nemotron::SequenceState::kv_bytes_per_token(hp);
+    out->n_threads = model->n_threads;
+  });
+}
+
+void nt_model_free(nt_model* model) { delete model; }
+
+int32_t nt_sequence_create(nt_model* model, nt_sequence** out, nt_error* error) {
+  return guarded(error, [&] {
+    require(model && out, NT_INVALID_ARGUMENT, "nt_sequence_create: null argument");
+    *out = std::make_unique<nt_sequence>(
+        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype)}).release();
+  });
+}
+
+int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out, nt_error* error) {
+  return guarded(error, [&] {
+    require(source && out, NT_INVALID_ARGUMENT, "nt_sequence_fork: null argument");
+    require(!source->broken, NT_INVALID_ARGUMENT, "cannot fork a sequence whose last feed failed");
+    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state}).release();
+  });
+}
+
+int64_t nt_sequence_length(const nt_sequence* sequence) { return sequence ? sequence->state.length() : -1; }
+
+int32_t nt_sequence_feed(nt_sequence* seq, const int32_t* tokens, int32_t n_tokens, float* logits,
+                         int32_t logits_rows, int64_t logits_capacity, nt_error* error) {
+  return guarded(error, [&] {
+    require(seq && tokens && n_tokens > 0, NT_INVALID_ARGUMENT, "nt_sequence_feed: no tokens");
+    require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
+    const nemotron::NemotronH& model = *seq->owner->model;
+    const int64_t vocab = model.hparams().vocab_size;
+    for (int32_t i = 0; i < n_tokens; ++i)
+      require(tokens[i] >= 0 && tokens[i] < vocab, NT_INVALID_ARGUMENT,
+              "token id " + std::to_string(tokens[i]) + " at position " + std::to_string(i) +
+                  " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+    require(logits_rows == 0 || logits_rows == 1 || logits_rows == n_tokens, NT_INVALID_ARGUMENT,
+            "logits_rows must be 0, 1 or n_tokens");
+    require(logits_rows == 0 || (logits && logits_capacity >= logits_rows * vocab), NT_INVALID_ARGUMENT,
+            "the logits buffer holds " + std::to_string(logits_capacity) + " floats; " +
+                std::to_string(logits_rows * vocab) + " needed");
+    seq->state.reserve_tokens(n_tokens);
+    omp_set_num_threads(seq->owner->n_threads);
+    try {
+      model.forward(seq->state, tokens, n_tokens, logits, logits_rows);
+    } catch (...) {
+      seq->broken = true;
+      throw;
+    }
+  });
+}
+
+void nt_sequence_free(nt_sequence* sequence) { delete sequence; }
+
+const char* nt_version(void) { return "0.1.0 cpu"; }
+
+}  // extern "C"
