@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "backend/cpu/linear_kernels.h"
+#include "backend/cpu/simd.h"
 #include "ops/linear.h"
 
 namespace nemotron {
@@ -34,10 +34,12 @@ template <class F> double best_seconds(int repeats, F f) {
 }
 
 // Sums a buffer larger than any cache with several vector accumulators per thread (a plain float
-// reduction would be bound by add latency, not memory).
+// reduction would be bound by add latency, not memory) and software prefetch ahead of the loads (as the
+// GEMV does: without it one core cannot keep enough misses in flight to reach its share).
 double read_bandwidth_gbs() {
   constexpr int64_t kLanes = 4, kChains = 8;  // baseline SSE2 / NEON vectors: loads are not the limit
-  using V = cpu::linear_detail::Vec<kLanes>::f32;
+  constexpr int64_t kPrefetchFloats = 1024;   // 4 KB ahead
+  using V = cpu::simd::Vec<kLanes>::f32;
   std::vector<float> buf(kFootprintBytes / sizeof(float), 1.0f);
   const int64_t n_steps = static_cast<int64_t>(buf.size()) / (kLanes * kChains);
   float sink = 0.0f;
@@ -46,12 +48,16 @@ double read_bandwidth_gbs() {
     {
       V acc[kChains] = {};
 #pragma omp for schedule(static)
-      for (int64_t i = 0; i < n_steps; ++i)
+      for (int64_t i = 0; i < n_steps; ++i) {
+        const float* p = buf.data() + i * kChains * kLanes;  // 128 bytes: two cache lines
+        __builtin_prefetch(p + kPrefetchFloats);
+        __builtin_prefetch(p + kPrefetchFloats + 16);
         for (int64_t c = 0; c < kChains; ++c) {
           V v;
-          cpu::linear_detail::load<kLanes>(buf.data() + (i * kChains + c) * kLanes, v);
+          cpu::simd::load<kLanes>(p + c * kLanes, v);
           acc[c] += v;
         }
+      }
       for (int64_t c = 0; c < kChains; ++c) sink += acc[c][0];
     }
   });
@@ -61,7 +67,7 @@ double read_bandwidth_gbs() {
 
 // N independent FMA chains of W lanes each: enough to cover FMA latency on two ports.
 template <int W, int N> NEMOTRON_INLINE float fma_chains(int64_t iters) {
-  using V = typename cpu::linear_detail::Vec<W>::f32;
+  using V = typename cpu::simd::Vec<W>::f32;
   V acc[N];
   for (int j = 0; j < N; ++j) acc[j] = V{} + 0.001f * j;
   const V scale = V{} + 0.999999f, shift = V{} + 1e-6f;
@@ -73,7 +79,7 @@ template <int W, int N> NEMOTRON_INLINE float fma_chains(int64_t iters) {
   return s;
 }
 
-#if defined(__x86_64__)
+#ifdef NEMOTRON_MULTIVERSIONING
 __attribute__((target("default"))) float fma_peak_loop(int64_t iters, int64_t* flops) {
   *flops = iters * 8 * 4 * 2;
   return fma_chains<4, 8>(iters);

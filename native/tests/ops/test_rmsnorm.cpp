@@ -16,7 +16,8 @@ struct Case {
   int64_t n_tokens, dim;
   bool in_place;
   std::string describe() const {
-    return "n_tokens=" + std::to_string(n_tokens) + " dim=" + std::to_string(dim) + " in_place=" + std::to_string(in_place);
+    return "n_tokens=" + std::to_string(n_tokens) + " dim=" + std::to_string(dim) +
+           " in_place=" + std::to_string(in_place);
   }
 };
 

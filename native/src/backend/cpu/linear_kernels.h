@@ -1,91 +1,114 @@
-// The inner kernels of cpu::linear, written once with GCC vector extensions and instantiated per
-// instruction set by backend/cpu/linear.cpp (each target picks its vector width and register tile).
-// Everything here is force-inlined so that it compiles with the ISA of the function it lands in.
-// Holds: weight loads per stored dtype, the GEMV row kernel (few tokens), and the packed GEMM
-// micro-kernel (many tokens). Blocking, threading and dispatch live in linear.cpp.
+// The dtype-aware pieces of cpu::linear: converting loads per stored dtype (F32 / BF16 / F16), the GEMV
+// row kernel for few tokens, and the packing of weight rows into GEMM micro-panels. The GEMM core itself
+// is in gemm_kernels.h; blocking, threading and ISA dispatch in linear.cpp. Force-inlined (see simd.h).
 #pragma once
-#include <cstdint>
-#include <cstring>
-
+#include "backend/cpu/simd.h"
 #include "ops/tensor_view.h"
 
-#define NEMOTRON_INLINE inline __attribute__((always_inline))
+namespace nemotron::cpu::simd {
 
-namespace nemotron::cpu::linear_detail {
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "load_pair: element 2j sits in the low half of lane j");
 
-template <int W> struct Vec {
-  typedef float f32 __attribute__((vector_size(W * 4)));
-  typedef uint32_t u32 __attribute__((vector_size(W * 4)));
-  typedef int32_t i32 __attribute__((vector_size(W * 4)));
-  typedef uint16_t u16 __attribute__((vector_size(W * 2)));
-};
-
-// memcpy loads: weight rows of 2-byte dtypes are only 2-byte aligned (they sit inside an mmap'ed file).
-template <int W> NEMOTRON_INLINE void load(const float* p, typename Vec<W>::f32& v) { std::memcpy(&v, p, sizeof v); }
-template <int W> NEMOTRON_INLINE void store(float* p, const typename Vec<W>::f32& v) { std::memcpy(p, &v, sizeof v); }
-
-template <int W> NEMOTRON_INLINE float horizontal_sum(const typename Vec<W>::f32& v) {
-  float s = 0.0f;
-  for (int i = 0; i < W; ++i) s += v[i];
-  return s;
+// Half-precision bits (in the low 16 bits of each lane) to float. Exponent and mantissa moved into float
+// position give half_value · 2⁻¹¹², exact for normal and subnormal halves alike, so one multiply by 2¹¹²
+// rescales both; exponent 31 (inf / NaN) is forced to 255 and the sign copied over. (A process that set
+// denormals-are-zero would flush subnormal halves.)
+template <int W> NEMOTRON_INLINE void f16_bits_to_float(const typename Vec<W>::u32& u, typename Vec<W>::f32& v) {
+  using V = Vec<W>;
+  const typename V::f32 magnitude = (typename V::f32)((u & 0x7fffu) << 13) * 0x1p112f;
+  const typename V::u32 inf_nan = (typename V::u32)((u & 0x7c00u) == 0x7c00u) & 0x7f800000u;
+  v = (typename V::f32)((typename V::u32)magnitude | inf_nan | ((u & 0x8000u) << 16));
 }
 
-// Stored dtypes: `element` is the storage type; load<W> converts W elements to float lanes.
+// Stored dtypes. `element` is the storage type; load<W> converts W consecutive elements to float lanes;
+// load_pair<W> converts 2W elements into two vectors. For the 2-byte dtypes (kSplitPairs) each 32-bit
+// lane of a plain load holds an (even, odd) element pair, which one shift or mask splits: `first` gets
+// the even-indexed, `second` the odd-indexed elements, and x must be arranged to match (split_pairs).
+// That is much cheaper than widening shuffles, and GEMV is only memory-bound if conversion is cheap.
 struct F32Weights {
   using element = float;
+  static constexpr bool kSplitPairs = false;
   static float scalar(const float* p) { return *p; }
-  template <int W> static NEMOTRON_INLINE void load(const float* p, typename Vec<W>::f32& v) { linear_detail::load<W>(p, v); }
+  template <int W> static NEMOTRON_INLINE void load(const float* p, typename Vec<W>::f32& v) { simd::load<W>(p, v); }
+  template <int W>
+  static NEMOTRON_INLINE void load_pair(const float* p, typename Vec<W>::f32& first, typename Vec<W>::f32& second) {
+    simd::load<W>(p, first);
+    simd::load<W>(p + W, second);
+  }
 };
 
 struct BF16Weights {  // bf16 is the top half of a float32
   using element = uint16_t;
+  static constexpr bool kSplitPairs = true;
   static float scalar(const uint16_t* p) { return bf16_to_float(*p); }
   template <int W> static NEMOTRON_INLINE void load(const uint16_t* p, typename Vec<W>::f32& v) {
     typename Vec<W>::u16 h;
     std::memcpy(&h, p, sizeof h);
     v = (typename Vec<W>::f32)(__builtin_convertvector(h, typename Vec<W>::u32) << 16);
   }
+  template <int W>
+  static NEMOTRON_INLINE void load_pair(const uint16_t* p, typename Vec<W>::f32& first, typename Vec<W>::f32& second) {
+    typename Vec<W>::u32 u;
+    std::memcpy(&u, p, sizeof u);
+    first = (typename Vec<W>::f32)(u << 16);
+    second = (typename Vec<W>::f32)(u & 0xffff0000u);
+  }
 };
 
 struct F16Weights {
   using element = uint16_t;
+  static constexpr bool kSplitPairs = true;
   static float scalar(const uint16_t* p) { return f16_to_float(*p); }
-  // Exponent and mantissa moved into float position give half_value · 2⁻¹¹²: exact for normal and
-  // subnormal halves alike, so one multiply by 2¹¹² rescales both. Exponent 31 (inf/NaN) is forced to
-  // 255; the sign is copied over. (A process that sets denormals-are-zero would flush subnormal halves.)
   template <int W> static NEMOTRON_INLINE void load(const uint16_t* p, typename Vec<W>::f32& v) {
-    using V = Vec<W>;
-    typename V::u16 h;
+    typename Vec<W>::u16 h;
     std::memcpy(&h, p, sizeof h);
-    const typename V::u32 u = __builtin_convertvector(h, typename V::u32);
-    const typename V::f32 magnitude = (typename V::f32)((u & 0x7fffu) << 13) * 0x1p112f;
-    const typename V::u32 inf_nan = (typename V::u32)((u & 0x7c00u) == 0x7c00u) & 0x7f800000u;
-    v = (typename V::f32)((typename V::u32)magnitude | inf_nan | ((u & 0x8000u) << 16));
+    f16_bits_to_float<W>(__builtin_convertvector(h, typename Vec<W>::u32), v);
+  }
+  template <int W>
+  static NEMOTRON_INLINE void load_pair(const uint16_t* p, typename Vec<W>::f32& first, typename Vec<W>::f32& second) {
+    typename Vec<W>::u32 u;
+    std::memcpy(&u, p, sizeof u);
+    f16_bits_to_float<W>(u & 0xffffu, first);
+    f16_bits_to_float<W>(u >> 16, second);
   }
 };
 
-// GEMV: R weight rows (row stride `in`) dotted with one token x[in]; sums[r] gets the R dot products.
-// U accumulators per row (k unrolled U times) give R · U independent FMA chains to hide FMA latency.
-template <int W, int R, int U, class Wt>
-NEMOTRON_INLINE void dot_rows(const float* x, const typename Wt::element* w, int64_t in, float* sums) {
-  typename Vec<W>::f32 acc[R][U] = {};
+// Arranges one token's x[in] in the order load_pair produces for split dtypes: per block of 2W, the W
+// even-indexed elements, then the W odd-indexed ones. The tail (in % 2W) is copied unchanged.
+template <int W> NEMOTRON_INLINE void split_pairs(const float* x, int64_t in, float* dst) {
   int64_t i = 0;
-  for (; i + U * W <= in; i += U * W) {
-#pragma GCC unroll 4
-    for (int u = 0; u < U; ++u) {
-      typename Vec<W>::f32 xv, wv;
-      load<W>(x + i + u * W, xv);
+  for (; i + 2 * W <= in; i += 2 * W)
+    for (int j = 0; j < W; ++j) {
+      dst[i + j] = x[i + 2 * j];
+      dst[i + W + j] = x[i + 2 * j + 1];
+    }
+  for (; i < in; ++i) dst[i] = x[i];
+}
+
+// GEMV: R weight rows (row stride `in`) dotted with one token; xs is x as load_pair expects it (see
+// split_pairs). sums[r] gets the R dot products. Two accumulators per row (first / second halves of
+// each pair load) give 2R independent FMA chains, enough to hide FMA latency. Rows are short streams
+// (a few KB), too short for the hardware prefetcher to ramp up, so the next R rows are prefetched.
+template <int W, int R, class Wt>
+NEMOTRON_INLINE void dot_rows(const float* xs, const typename Wt::element* w, int64_t in, float* sums) {
+  typename Vec<W>::f32 acc[R][2] = {};
+  int64_t i = 0;
+  for (; i + 2 * W <= in; i += 2 * W) {
+    typename Vec<W>::f32 x_first, x_second;
+    load<W>(xs + i, x_first);
+    load<W>(xs + i + W, x_second);
 #pragma GCC unroll 8
-      for (int r = 0; r < R; ++r) {
-        Wt::template load<W>(w + r * in + i + u * W, wv);
-        acc[r][u] += xv * wv;
-      }
+    for (int r = 0; r < R; ++r) {
+      typename Vec<W>::f32 first, second;
+      Wt::template load_pair<W>(w + r * in + i, first, second);
+      __builtin_prefetch(w + (r + R) * in + i);  // the next R rows (never faults, even past the end)
+      acc[r][0] += x_first * first;
+      acc[r][1] += x_second * second;
     }
   }
   for (int r = 0; r < R; ++r) {
-    for (int u = 1; u < U; ++u) acc[r][0] += acc[r][u];
-    float s = horizontal_sum<W>(acc[r][0]);
-    for (int64_t j = i; j < in; ++j) s += x[j] * Wt::scalar(w + r * in + j);
+    float s = horizontal_sum<W>(acc[r][0] + acc[r][1]);
+    for (int64_t j = i; j < in; ++j) s += xs[j] * Wt::scalar(w + r * in + j);
     sums[r] = s;
   }
 }
@@ -114,37 +137,4 @@ NEMOTRON_INLINE void pack_weights(const typename Wt::element* w, int64_t in, int
   }
 }
 
-// Packs m ≤ MR token rows × kc columns of x (row stride `in`) as [kc][MR], zero-padded to MR tokens,
-// so the micro-kernel broadcasts from a single pointer.
-template <int MR>
-NEMOTRON_INLINE void pack_tokens(const float* x, int64_t in, int64_t m, int64_t kc, float* dst) {
-  for (int64_t k = 0; k < kc; ++k)
-    for (int i = 0; i < MR; ++i) dst[k * MR + i] = i < m ? x[i * in + k] : 0.0f;
-}
-
-// The register tile: c_out[MR][NR] = c_in + xp[kc][MR] · wp[kc][NR] (outer products, one k at a time).
-// MR × NR/W vector accumulators stay in registers; C is touched only before and after the k loop.
-// c_in may be nullptr (start from zero) or have stride 0 (every row starts from the bias).
-template <int W, int MR, int NR>
-NEMOTRON_INLINE void micro_kernel(const float* xp, const float* wp, int64_t kc, const float* c_in,
-                                  int64_t c_in_stride, float* c_out, int64_t c_out_stride) {
-  constexpr int NV = NR / W;
-  typename Vec<W>::f32 acc[MR][NV] = {};
-  if (c_in)
-    for (int i = 0; i < MR; ++i)
-      for (int v = 0; v < NV; ++v) load<W>(c_in + i * c_in_stride + v * W, acc[i][v]);
-  for (int64_t k = 0; k < kc; ++k) {
-    typename Vec<W>::f32 wv[NV];
-    for (int v = 0; v < NV; ++v) load<W>(wp + k * NR + v * W, wv[v]);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const float xi = xp[k * MR + i];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] += xi * wv[v];
-    }
-  }
-  for (int i = 0; i < MR; ++i)
-    for (int v = 0; v < NV; ++v) store<W>(c_out + i * c_out_stride + v * W, acc[i][v]);
-}
-
-}  // namespace nemotron::cpu::linear_detail
+}  // namespace nemotron::cpu::simd

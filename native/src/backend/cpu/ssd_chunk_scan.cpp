@@ -1,6 +1,9 @@
-// CPU chunked SSD scan (Mamba2 prefill): mamba's stages chunk_cumsum → chunk_scan → state_passing →
-// chunk_state, one head per OpenMP iteration (heads are independent given their group), chunks in order.
-// Work per head is O(n_tokens · chunk_size · (d_state + head_dim)): quadratic only inside a chunk.
+// CPU chunked SSD scan (Mamba2 prefill), mamba's stages per chunk: bmm_chunk (C·Bᵀ, once per group and
+// shared by its heads), then per head chunk_cumsum → chunk_scan → state_passing + chunk_state. Chunks go
+// in order; within a chunk groups, then heads, are spread over the threads. The products are cpu::gemm
+// calls on operands laid out so the micro-kernel reads them in place (hence Cᵀ, the transposed decay
+// matrix Gᵀ and the state kept transposed as [d_state, head_dim] during the call).
+// Work is O(n_tokens · chunk_size · (d_state + head_dim)) per head: quadratic only inside a chunk.
 // Precision: float32; every decay is exp of a segment sum accumulated directly over the tokens it spans
 // (the within-chunk decay matrix included), never a difference of two cumsums.
 #include "ops/ssd_chunk_scan.h"
@@ -10,85 +13,108 @@
 #include <cmath>
 #include <vector>
 
+#include "backend/cpu/gemm.h"
+#include "backend/cpu/vexp.h"
+
 namespace nemotron::cpu {
 namespace {
 
-// One head's view of one chunk: token l of the chunk is token c0 + l of the call.
+// One chunk of one head: token l of the chunk is token c0 + l of the call.
 struct ChunkView {
-  const float* x;   // x[l * stride + p]
-  const float* B;   // B[l * stride + n]
-  const float* C;   // C[l * stride + n]
-  const float* dt;  // dt[l * n_heads]
-  float* y;         // y[l * n_heads * head_dim + p]
-  int64_t len;
+  const float* x;   // x[l · stride + p]
+  const float* B;   // B[l · stride + n]
+  const float* dt;  // dt[l · n_heads]
+  float* y;         // y[l · y_stride + p]
+  int64_t len, stride, y_stride;
+};
+
+// A group's products for the current chunk, shared by the group's heads.
+struct GroupChunk {
+  const float* BCt;  // [len, len]      BCt[s, l] = B[s] · C[l]
+  const float* Ct;   // [d_state, len]  Cᵀ
 };
 
 // Per-thread scratch, sized for one chunk.
-struct ChunkDecays {
-  std::vector<float> dtA;         // dt[l] · A
-  std::vector<float> from_start;  // exp(Σ_{k ≤ l} dtA[k]): carried state → token l
-  std::vector<float> to_end;      // exp(Σ_{k > s} dtA[k]): token s → end of chunk
-  float whole = 1.0f;             // exp(Σ over the chunk)
-  explicit ChunkDecays(int64_t chunk_size) : dtA(chunk_size), from_start(chunk_size), to_end(chunk_size) {}
+struct HeadWork {
+  std::vector<float> dt;          // [chunk]           dt[l]
+  std::vector<float> dtA;         // [chunk]           dt[l] · A
+  std::vector<float> from_start;  // [chunk]           exp(Σ_{k ≤ l} dtA[k]): carried state → token l
+  std::vector<float> to_end;      // [chunk]           exp(Σ_{k > s} dtA[k]): token s → end of chunk
+  float whole = 1.0f;             //                   exp(Σ over the chunk)
+  std::vector<float> Gt;          // [chunk, chunk]    Gᵀ[s, l] = (C[l]·B[s]) · exp(Σ_{s<k≤l} dtA[k]) · dt[s]
+  std::vector<float> B_weighted;  // [chunk, d_state]  to_end[s] · dt[s] · B[s]
+  HeadWork(int64_t chunk, int64_t d_state)
+      : dt(chunk), dtA(chunk), from_start(chunk), to_end(chunk), Gt(chunk * chunk), B_weighted(chunk * d_state) {}
 };
 
-inline float dot(const float* a, const float* b, int64_t n) {
-  float acc = 0.0f;
-#pragma omp simd reduction(+ : acc)
-  for (int64_t i = 0; i < n; ++i) acc += a[i] * b[i];
-  return acc;
+// bmm_chunk: BCt = B · Cᵀ [len, len] and Ct = Cᵀ [d_state, len] for one group and chunk.
+void bmm_chunk(const float* B, const float* C, int64_t stride, int64_t len, int64_t d_state, float* BCt, float* Ct) {
+  gemm(len, len, d_state, {B, stride, 1}, {C, 1, stride}, BCt, len, false);
+  for (int64_t l = 0; l < len; ++l)
+    for (int64_t n = 0; n < d_state; ++n) Ct[n * len + l] = C[l * stride + n];
 }
 
-inline void axpy(float alpha, const float* x, float* y, int64_t n) {
-#pragma omp simd
-  for (int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
-}
-
-// chunk_cumsum: dt·A and the decays that cross the chunk, each a running sum from the chunk's ends.
-void chunk_cumsum(const ChunkView& c, int64_t n_heads, float A, ChunkDecays& d) {
-  for (int64_t l = 0; l < c.len; ++l) d.dtA[l] = c.dt[l * n_heads] * A;
+// chunk_cumsum: dt·A and the decays that cross the chunk, each a running sum from one end of the chunk.
+void chunk_cumsum(const ChunkView& c, int64_t n_heads, float A, HeadWork& w) {
+  for (int64_t l = 0; l < c.len; ++l) {
+    w.dt[l] = c.dt[l * n_heads];
+    w.dtA[l] = w.dt[l] * A;
+  }
   float run = 0.0f;
-  for (int64_t l = 0; l < c.len; ++l) d.from_start[l] = std::exp(run += d.dtA[l]);
+  for (int64_t l = 0; l < c.len; ++l) w.from_start[l] = run += w.dtA[l];
   run = 0.0f;
   for (int64_t s = c.len - 1; s >= 0; --s) {
-    d.to_end[s] = std::exp(run);
-    run += d.dtA[s];
+    w.to_end[s] = run;
+    run += w.dtA[s];
   }
-  d.whole = std::exp(run);
+  w.whole = std::exp(run);
+  exp_in_place(w.from_start.data(), c.len);
+  exp_in_place(w.to_end.data(), c.len);
 }
 
-// chunk_scan: y[l] = from_start[l] · (state_prev · C[l])                       (inter-chunk, y_off)
-//                  + Σ_{s ≤ l} (C[l]·B[s]) · exp(Σ_{s<k≤l} dtA[k]) · dt[s] · x[s]  (intra-chunk, y_diag)
+// chunk_scan: y[l] = from_start[l] · (C[l] · state)                                   (y_off)
+//                  + Σ_{s ≤ l} (C[l]·B[s]) · exp(Σ_{s<k≤l} dtA[k]) · dt[s] · x[s]     (y_diag)
 //                  + D · x[l]
-void chunk_scan(const SsdShape& sh, const ChunkView& c, const ChunkDecays& d, int64_t stride, float D,
-                const float* state, float* y_tmp) {
-  for (int64_t l = 0; l < c.len; ++l) {
-    const float* C_l = c.C + l * stride;
-    const float* x_l = c.x + l * stride;
-    for (int64_t p = 0; p < sh.head_dim; ++p)
-      y_tmp[p] = d.from_start[l] * dot(state + p * sh.d_state, C_l, sh.d_state) + D * x_l[p];
-    float segment = 0.0f;  // Σ_{s<k≤l} dtA[k], grown one token at a time as s walks back from l
-    for (int64_t s = l; s >= 0; --s) {
-      const float cb = dot(C_l, c.B + s * stride, sh.d_state);
-      axpy(cb * std::exp(segment) * c.dt[s * sh.n_heads], c.x + s * stride, y_tmp, sh.head_dim);
-      segment += d.dtA[s];
+// state_t is the carried state transposed, [d_state, head_dim].
+void chunk_scan(const ChunkView& c, const GroupChunk& g, int64_t head_dim, int64_t d_state, float D,
+                const float* state_t, HeadWork& w) {
+  const int64_t L = c.len, P = head_dim;
+  gemm(L, P, d_state, {g.Ct, 1, L}, {state_t, P, 1}, c.y, c.y_stride, false);
+  for (int64_t l = 0; l < L; ++l)
+    for (int64_t p = 0; p < P; ++p)
+      c.y[l * c.y_stride + p] = w.from_start[l] * c.y[l * c.y_stride + p] + D * c.x[l * c.stride + p];
+
+  for (int64_t s = 0; s < L; ++s) {
+    float* row = &w.Gt[s * L];  // Gᵀ[s, ·]: token s as seen from every later token l
+    float segment = 0.0f;       // Σ_{s<k≤l} dtA[k], grown one token at a time as l walks forward
+    for (int64_t l = s; l < L; ++l) {
+      if (l > s) segment += w.dtA[l];
+      row[l] = segment;
     }
-    std::copy(y_tmp, y_tmp + sh.head_dim, c.y + l * sh.n_heads * sh.head_dim);
+    exp_in_place(row + s, L - s);
+    for (int64_t l = s; l < L; ++l) row[l] *= g.BCt[s * L + l] * w.dt[s];
+    std::fill(row, row + s, 0.0f);  // causal: token s reaches no l < s
   }
+  gemm(L, P, L, {w.Gt.data(), 1, L}, {c.x, c.stride, 1}, c.y, c.y_stride, true);
 }
 
-// state_passing then chunk_state: state = whole · state_prev + Σ_s to_end[s] · dt[s] · x[s] ⊗ B[s].
-void state_passing_and_chunk_state(const SsdShape& sh, const ChunkView& c, const ChunkDecays& d, int64_t stride,
-                                   float* state) {
-  const int64_t state_size = sh.head_dim * sh.d_state;
-#pragma omp simd
-  for (int64_t i = 0; i < state_size; ++i) state[i] *= d.whole;
-  for (int64_t s = 0; s < c.len; ++s) {
-    const float weight = d.to_end[s] * c.dt[s * sh.n_heads];
-    const float* x_s = c.x + s * stride;
-    const float* B_s = c.B + s * stride;
-    for (int64_t p = 0; p < sh.head_dim; ++p) axpy(weight * x_s[p], B_s, state + p * sh.d_state, sh.d_state);
+// state_passing then chunk_state, on the transposed state [d_state, head_dim]:
+// stateᵀ = whole · stateᵀ_prev + Σ_s (to_end[s] · dt[s] · B[s]) ⊗ x[s].
+void state_passing_and_chunk_state(const ChunkView& c, int64_t head_dim, int64_t d_state, HeadWork& w,
+                                   float* state_t) {
+  const int64_t L = c.len;
+  for (int64_t i = 0; i < d_state * head_dim; ++i) state_t[i] *= w.whole;
+  for (int64_t s = 0; s < L; ++s) {
+    const float weight = w.to_end[s] * w.dt[s];
+    for (int64_t n = 0; n < d_state; ++n) w.B_weighted[s * d_state + n] = weight * c.B[s * c.stride + n];
   }
+  gemm(d_state, head_dim, L, {w.B_weighted.data(), 1, d_state}, {c.x, c.stride, 1}, state_t, head_dim, true);
+}
+
+// [rows, cols] → [cols, rows]
+void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t k = 0; k < cols; ++k) dst[k * rows + r] = src[r * cols + k];
 }
 
 }  // namespace
@@ -97,26 +123,37 @@ void ssd_chunk_scan(const SsdShape& s, const SsdInputs& in, float* state, float*
   assert(s.chunk_size > 0 && s.n_heads % s.n_groups == 0);
   const int64_t heads_per_group = s.n_heads / s.n_groups;
   const int64_t chunk = std::min(s.chunk_size, in.n_tokens);
+  const int64_t P = s.head_dim, N = s.d_state, state_size = P * N;
+  std::vector<float> state_t(s.n_heads * state_size);  // per head [d_state, head_dim]
+  std::vector<float> BCt(s.n_groups * chunk * chunk), Ct(s.n_groups * N * chunk);
 #pragma omp parallel
   {
-    ChunkDecays decays(chunk);
-    std::vector<float> y_tmp(s.head_dim);
+    HeadWork work(chunk, N);
 #pragma omp for schedule(static)
-    for (int64_t h = 0; h < s.n_heads; ++h) {
-      const int64_t g = h / heads_per_group;
-      float* head_state = state + h * s.head_dim * s.d_state;
-      for (int64_t c0 = 0; c0 < in.n_tokens; c0 += chunk) {
-        const ChunkView c{in.x + c0 * in.stride + h * s.head_dim,
-                          in.B + c0 * in.stride + g * s.d_state,
-                          in.C + c0 * in.stride + g * s.d_state,
-                          in.dt + c0 * s.n_heads + h,
-                          y + (c0 * s.n_heads + h) * s.head_dim,
-                          std::min(chunk, in.n_tokens - c0)};
-        chunk_cumsum(c, s.n_heads, in.A[h], decays);
-        chunk_scan(s, c, decays, in.stride, in.D[h], head_state, y_tmp.data());
-        state_passing_and_chunk_state(s, c, decays, in.stride, head_state);
+    for (int64_t h = 0; h < s.n_heads; ++h) transpose(state + h * state_size, P, N, &state_t[h * state_size]);
+
+    for (int64_t c0 = 0; c0 < in.n_tokens; c0 += chunk) {  // every thread walks the chunks in step
+      const int64_t len = std::min(chunk, in.n_tokens - c0);
+      const int64_t row0 = c0 * in.stride;
+#pragma omp for schedule(static)
+      for (int64_t g = 0; g < s.n_groups; ++g)
+        bmm_chunk(in.B + row0 + g * N, in.C + row0 + g * N, in.stride, len, N, &BCt[g * chunk * chunk],
+                  &Ct[g * N * chunk]);
+#pragma omp for schedule(static)
+      for (int64_t h = 0; h < s.n_heads; ++h) {
+        const int64_t g = h / heads_per_group;
+        const ChunkView c{in.x + row0 + h * P, in.B + row0 + g * N, in.dt + c0 * s.n_heads + h,
+                          y + (c0 * s.n_heads + h) * P, len, in.stride, s.n_heads * P};
+        const GroupChunk gc{&BCt[g * chunk * chunk], &Ct[g * N * chunk]};
+        float* head_state_t = &state_t[h * state_size];
+        chunk_cumsum(c, s.n_heads, in.A[h], work);
+        chunk_scan(c, gc, P, N, in.D[h], head_state_t, work);
+        state_passing_and_chunk_state(c, P, N, work, head_state_t);
       }
     }
+
+#pragma omp for schedule(static)
+    for (int64_t h = 0; h < s.n_heads; ++h) transpose(&state_t[h * state_size], N, P, state + h * state_size);
   }
 }
 

@@ -1,10 +1,10 @@
 // CUDA grouped gated RMSNorm: g = y · silu(z), out = g / sqrt(mean_group(g²) + eps) · weight.
 // Grid mapping: one block per (token, group), flattened as blockIdx.x = token · n_groups + group (no
 // 65 535 limit on tokens); kThreads threads stride over the group's channels, coalesced.
-// Precision plan: float32 throughout (silu via __expf, ~2 ulp); each thread sums its own g² terms, then a warp-shuffle tree and a
-// shared-memory pass over the warp sums reduce them. The second pass recomputes g from y and z (L1/L2 hits)
-// instead of holding the group in shared memory, so any group size works; each element is read and
-// written by the same thread, which is what makes out == y aliasing safe.
+// Precision plan: float32 throughout (silu via __expf, ~2 ulp); each thread sums its own g² terms, then
+// a warp-shuffle tree and a shared-memory pass over the warp sums reduce them. The second pass recomputes
+// g from y and z (L1/L2 hits) instead of holding the group in shared memory, so any group size works;
+// each element is read and written by the same thread, which is what makes out == y aliasing safe.
 #include "backend/cuda/rmsnorm_gated.cuh"
 
 namespace nemotron::cuda {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nemotron4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run NVIDIA Nemotron-H models (Mamba2-Transformer hybrids such as "
                 + "NVIDIA-Nemotron-Nano-9B-v2) in-process on the JVM.", ""},
-        subcommands = {InfoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  nemotron4j info --model models/nemotron-h-tiny-chat",
                 "  nemotron4j verify --model models/tiny-a --golden models/tiny-a"})

@@ -1,0 +1,104 @@
+package dev.nemotron4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run with {@code java -jar} from an unrelated folder, as a user would. */
+class CliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path elsewhere;
+
+    private record Run(int exit, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    private Run run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("nemotron4j.jar")));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectOutput(elsewhere.resolve("out.txt").toFile())
+                .redirectError(elsewhere.resolve("err.txt").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the command finished");
+        return new Run(p.exitValue(), Files.readString(elsewhere.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(elsewhere.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    private static String model(String name) {
+        return Path.of(System.getProperty("nemotron4j.repo"), "models", name).toString();
+    }
+
+    @Test
+    void verifyPassesWithJsonLastLine() throws Exception {
+        Run r = run("verify", "--model", model("tiny-a"), "--golden", model("tiny-a"), "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode report = JSON.readTree(r.lastLine());
+        assertEquals("tiny-a", report.get("model").asText());
+        assertTrue(report.get("pass").asBoolean());
+        assertEquals(40, report.get("greedy_match").asInt());
+        assertEquals(40, report.get("greedy_total").asInt());
+        assertTrue(report.get("max_rel_err").asDouble() <= 1e-4);
+        assertEquals(11, report.get("cases").size(), "5 prefill cases, each also in pieces, and greedy");
+    }
+
+    @Test
+    void verifyFailsWithExitCodeOneAgainstTheWrongGolden() throws Exception {
+        Run r = run("verify", "--model", model("tiny-a"), "--golden", model("tiny-a-bf16") + "/golden.json", "--json");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertFalse(JSON.readTree(r.lastLine()).get("pass").asBoolean());
+        assertTrue(r.out().contains("FAIL"));
+    }
+
+    @Test
+    void infoDescribesTheModel() throws Exception {
+        Run r = run("info", "--model", model("nemotron-h-tiny-chat"), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode info = JSON.readTree(r.lastLine());
+        assertEquals("M-M*M-M-", info.get("layerPattern").asText());
+        assertEquals(1_451_272, info.get("parameters").asLong());
+        assertEquals(4, info.get("layerCounts").get("mamba").asInt());
+        // 4 Mamba layers × (conv 3 × (192 + 2·2·32) + SSM 6·32·32) floats
+        assertEquals(4L * (3 * (192 + 128) + 6 * 32 * 32) * 4, info.get("stateBytesPerSequence").asLong());
+        assertEquals(2L * 2 * 48 * 4, info.get("kvBytesPerToken").asLong());
+        Run table = run("info", "--model", model("tiny-a"));
+        assertTrue(table.out().contains("M-*-MM*-M-"), table.out());
+    }
+
+    @Test
+    void errorsAreOneReadableLine() throws Exception {
+        Run r = run("info", "--model", elsewhere.resolve("no-such-model").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace for a user error");
+        Run usage = run("verify");
+        assertEquals(2, usage.exit(), "a missing required option is a usage error");
+        assertTrue(usage.err().contains("--model"));
+    }
+
+    @Test
+    void helpExplainsEachCommand() throws Exception {
+        Run r = run("--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("verify") && r.out().contains("info"));
+        Run verify = run("verify", "--help");
+        assertTrue(verify.out().contains("--golden") && verify.out().contains("1e-4"), verify.out());
+    }
+}

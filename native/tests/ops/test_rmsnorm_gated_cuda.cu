@@ -1,0 +1,102 @@
+// rmsnorm_gated on CUDA: cuda::rmsnorm_gated against ref::rmsnorm_gated on the same case list as the CPU
+// test (n_groups 1 and > 1, odd group sizes, strided y / z views, out aliasing y). Exits 77 (ctest's
+// SKIP_RETURN_CODE) with a message when no CUDA device is usable, so a skip is visible, never a pass.
+#include <cuda_runtime.h>
+
+#include <cstdio>
+
+#include "backend/cuda/rmsnorm_gated.cuh"
+#include "ops/rmsnorm_gated.h"
+#include "test_support.h"
+
+namespace nemotron {
+namespace {
+using namespace test;
+
+// float32 on both sides of the reference: silu via __expf (~2 ulp) and a tree reduction of ≤ 1024 squares:
+// a few 1e-7 relative to the output scale; 1e-5 keeps margin while any wrong index or group is O(1e-1).
+constexpr double kGatedNormTol = 1e-5;
+constexpr float kEps = 0.05f;  // large enough that a dropped or misplaced eps shows (mean square ~1)
+constexpr int kSkip = 77;
+
+// A failed CUDA call fails the case and ends it.
+#define CUDA_CHECK(call)                                                                         \
+  do {                                                                                           \
+    const cudaError_t err_ = (call);                                                             \
+    if (err_ != cudaSuccess) {                                                                   \
+      report_failure(__FILE__, __LINE__, std::string(#call) + ": " + cudaGetErrorString(err_)); \
+      return;                                                                                    \
+    }                                                                                            \
+  } while (0)
+
+struct Case {
+  int64_t n_tokens, d_inner, n_groups, y_pad, z_pad;
+  bool in_place;
+  std::string describe() const {
+    return "n_tokens=" + std::to_string(n_tokens) + " d_inner=" + std::to_string(d_inner) +
+           " n_groups=" + std::to_string(n_groups) + " y_pad=" + std::to_string(y_pad) +
+           " z_pad=" + std::to_string(z_pad) + " in_place=" + std::to_string(in_place);
+  }
+};
+
+std::vector<Case> cases() {
+  return {{1, 1, 1, 0, 0, false},     {1, 7, 1, 3, 5, false},      {3, 12, 4, 0, 0, true},
+          {2, 15, 3, 1, 2, false},    {1, 2048, 8, 0, 4128, false}, {9, 2048, 8, 0, 4128, true},
+          {37, 640, 5, 17, 0, false}, {64, 1024, 1, 0, 100, true},  {65, 96, 32, 0, 0, false},
+          {3, 8192, 1, 0, 0, false}};  // a group wider than the block: threads loop
+}
+
+// Device buffer owning its memory (RAII over cudaMalloc / cudaFree).
+class DeviceBuffer {
+ public:
+  explicit DeviceBuffer(size_t n) { ok_ = cudaMalloc(&data_, n * sizeof(float)) == cudaSuccess; }
+  ~DeviceBuffer() { cudaFree(data_); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  float* get() const { return data_; }
+  bool ok() const { return ok_; }
+
+ private:
+  float* data_ = nullptr;
+  bool ok_ = false;
+};
+
+void check_against_reference(const Case& c) {
+  Rng rng(c.n_tokens * 104729 + c.d_inner * 31 + c.n_groups);
+  const GatedNormShape s{c.n_tokens, c.d_inner, c.n_groups, c.d_inner + c.y_pad, c.d_inner + c.z_pad};
+  const std::vector<float> y = rng.uniform(c.n_tokens * s.y_stride, -2.0f, 2.0f);
+  const std::vector<float> z = rng.uniform(c.n_tokens * s.z_stride, -4.0f, 4.0f);
+  const std::vector<float> weight = rng.uniform(c.d_inner, 0.5f, 1.5f);
+  std::vector<float> want(c.n_tokens * c.d_inner);
+  ref::rmsnorm_gated(s, y.data(), z.data(), weight.data(), kEps, want.data());
+
+  DeviceBuffer d_y(y.size()), d_z(z.size()), d_w(weight.size()), d_out(want.size());
+  if (!(d_y.ok() && d_z.ok() && d_w.ok() && d_out.ok())) {
+    report_failure(__FILE__, __LINE__, "cudaMalloc failed");
+    return;
+  }
+  CUDA_CHECK(cudaMemcpy(d_y.get(), y.data(), y.size() * sizeof(float), cudaMemcpyHostToDevice));
+  CUDA_CHECK(cudaMemcpy(d_z.get(), z.data(), z.size() * sizeof(float), cudaMemcpyHostToDevice));
+  CUDA_CHECK(cudaMemcpy(d_w.get(), weight.data(), weight.size() * sizeof(float), cudaMemcpyHostToDevice));
+  float* out = c.in_place ? d_y.get() : d_out.get();
+  cuda::rmsnorm_gated(s, d_y.get(), d_z.get(), d_w.get(), kEps, out, /*stream=*/nullptr);
+  CUDA_CHECK(cudaGetLastError());
+  std::vector<float> got(want.size(), NAN);
+  CUDA_CHECK(cudaMemcpy(got.data(), out, got.size() * sizeof(float), cudaMemcpyDeviceToHost));
+  CHECK_CLOSE(got, want, kGatedNormTol);
+}
+
+}  // namespace
+}  // namespace nemotron
+
+int main() {
+  int n_devices = 0;
+  const cudaError_t err = cudaGetDeviceCount(&n_devices);
+  if (err != cudaSuccess || n_devices == 0) {
+    std::printf("SKIPPED test_rmsnorm_gated_cuda: no CUDA device (%s)\n",
+                err != cudaSuccess ? cudaGetErrorString(err) : "device count 0");
+    return nemotron::kSkip;
+  }
+  nemotron::test::run_cases("rmsnorm_gated_cuda", nemotron::cases(), nemotron::check_against_reference);
+  return nemotron::test::finish("test_rmsnorm_gated_cuda");
+}
