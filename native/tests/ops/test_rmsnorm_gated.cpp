@@ -1,6 +1,7 @@
 // rmsnorm_gated: cpu::rmsnorm_gated against ref::rmsnorm_gated with n_groups 1 and > 1, odd group sizes,
 // y and z as strided views into a wider row (as z sits inside the in_proj output), and out aliasing y.
 #include "ops/rmsnorm_gated.h"
+#include "ops/rmsnorm_gated_cases.h"
 #include "test_support.h"
 
 namespace nemotron {
@@ -11,21 +12,8 @@ using namespace test;
 constexpr double kGatedNormTol = 1e-5;
 constexpr float kEps = 0.05f;  // large enough that a dropped or misplaced eps shows (mean square ~1)
 
-struct Case {
-  int64_t n_tokens, d_inner, n_groups, y_pad, z_pad;  // row stride = d_inner + pad
-  bool in_place;                                      // out aliases y (needs y_pad == 0)
-  std::string describe() const {
-    return "n_tokens=" + std::to_string(n_tokens) + " d_inner=" + std::to_string(d_inner) +
-           " n_groups=" + std::to_string(n_groups) + " y_pad=" + std::to_string(y_pad) +
-           " z_pad=" + std::to_string(z_pad) + " in_place=" + std::to_string(in_place);
-  }
-};
-
-std::vector<Case> cases() {
-  return {{1, 1, 1, 0, 0, false},     {1, 7, 1, 3, 5, false},      {3, 12, 4, 0, 0, true},
-          {2, 15, 3, 1, 2, false},    {1, 2048, 8, 0, 4128, false}, {9, 2048, 8, 0, 4128, true},
-          {37, 640, 5, 17, 0, false}, {64, 1024, 1, 0, 100, true},  {65, 96, 32, 0, 0, false}};
-}
+using Case = GatedNormCase;
+inline std::vector<Case> cases() { return gated_norm_cases(); }
 
 void check_against_reference(const Case& c) {
   Rng rng(c.n_tokens * 104729 + c.d_inner * 31 + c.n_groups);

@@ -7,6 +7,7 @@
 
 #include "backend/cuda/rmsnorm_gated.cuh"
 #include "ops/rmsnorm_gated.h"
+#include "ops/rmsnorm_gated_cases.h"
 #include "test_support.h"
 
 namespace nemotron {
@@ -29,22 +30,8 @@ constexpr int kSkip = 77;
     }                                                                                            \
   } while (0)
 
-struct Case {
-  int64_t n_tokens, d_inner, n_groups, y_pad, z_pad;
-  bool in_place;
-  std::string describe() const {
-    return "n_tokens=" + std::to_string(n_tokens) + " d_inner=" + std::to_string(d_inner) +
-           " n_groups=" + std::to_string(n_groups) + " y_pad=" + std::to_string(y_pad) +
-           " z_pad=" + std::to_string(z_pad) + " in_place=" + std::to_string(in_place);
-  }
-};
-
-std::vector<Case> cases() {
-  return {{1, 1, 1, 0, 0, false},     {1, 7, 1, 3, 5, false},      {3, 12, 4, 0, 0, true},
-          {2, 15, 3, 1, 2, false},    {1, 2048, 8, 0, 4128, false}, {9, 2048, 8, 0, 4128, true},
-          {37, 640, 5, 17, 0, false}, {64, 1024, 1, 0, 100, true},  {65, 96, 32, 0, 0, false},
-          {3, 8192, 1, 0, 0, false}};  // a group wider than the block: threads loop
-}
+using Case = GatedNormCase;
+inline std::vector<Case> cases() { return gated_norm_cases(); }
 
 // Device buffer owning its memory (RAII over cudaMalloc / cudaFree).
 class DeviceBuffer {

@@ -4,7 +4,7 @@ import dev.nemotron4j.config.LayerKind;
 import dev.nemotron4j.config.NemotronConfig;
 import dev.nemotron4j.nativeapi.NativeModel;
 import dev.nemotron4j.weights.Checkpoint;
-import dev.nemotron4j.weights.CheckpointValidator;
+import dev.nemotron4j.weights.ModelFolder;
 import dev.nemotron4j.weights.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,9 +56,9 @@ public final class NemotronModel implements AutoCloseable {
             throw new ModelLoadException("model folder " + directory + " does not exist or is not a folder");
         }
         long start = System.nanoTime();
-        NemotronConfig config = NemotronConfig.read(directory);
-        Checkpoint checkpoint = Checkpoint.open(directory);
-        CheckpointValidator.validate(config, checkpoint);
+        ModelFolder folder = ModelFolder.open(directory);
+        NemotronConfig config = folder.config();
+        Checkpoint checkpoint = folder.checkpoint();
         NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
                 ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
         NativeModel nativeModel = NativeModel.load(config, checkpoint, options.threads(), stateDtype);
