@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         double bestPrefill = 0;
         double bestDecode = 0;
-        try (NemotronModel m = NemotronModel.load(model.model, model.options())) {
+        try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
             int[] prompt = new Random(0).ints(promptTokens, 3, m.config().vocabSize()).toArray();
             warmUp(m);
             for (int run = 1; run <= repeat; run++) {
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (json) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("model", model.model.toAbsolutePath().normalize().getFileName().toString());
+            result.put("model", model.directory().toAbsolutePath().normalize().getFileName().toString());
             result.put("prompt_tokens", promptTokens);
             result.put("decode_tokens", decodeTokens);
             result.put("prefill_tok_s", bestPrefill);

@@ -29,7 +29,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelInfo info;
-        try (NemotronModel m = NemotronModel.load(model.model, model.options())) {
+        try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
             info = m.info();
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 + "NVIDIA-Nemotron-Nano-9B-v2) in-process on the JVM.", ""},
         subcommands = {InfoCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
+                "  nemotron4j verify                  (the bundled nemotron-h-tiny-chat against its golden)",
                 "  nemotron4j info --model models/nemotron-h-tiny-chat",
                 "  nemotron4j verify --model models/tiny-a --golden models/tiny-a"})
 public final class Main implements Runnable {

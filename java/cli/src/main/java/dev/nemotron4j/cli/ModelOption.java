@@ -1,5 +1,6 @@
 package dev.nemotron4j.cli;
 
+import dev.nemotron4j.BundledModel;
 import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.SsmStateDtype;
 import java.nio.file.Path;
@@ -7,8 +8,9 @@ import picocli.CommandLine.Option;
 
 /** The options every command that loads a model shares (a picocli mixin). */
 final class ModelOption {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face model folder: config.json + model.safetensors (or a sharded index)")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Hugging Face model folder: config.json + model.safetensors (or a sharded index); "
+                    + "default: the bundled " + BundledModel.NAME)
     Path model;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
@@ -18,6 +20,11 @@ final class ModelOption {
     @Option(names = "--ssm-state-dtype", defaultValue = "FLOAT32", paramLabel = "DTYPE",
             description = "Mamba SSM state storage: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     SsmStateDtype ssmStateDtype;
+
+    /** The folder given, or the bundled model's (extracted on first use). */
+    Path directory() {
+        return model != null ? model : BundledModel.directory();
+    }
 
     ModelOptions options() {
         return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).build();

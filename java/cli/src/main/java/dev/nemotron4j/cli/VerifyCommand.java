@@ -40,10 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        GoldenFile goldenFile = GoldenFile.read(golden != null ? golden : model.model);
+        GoldenFile goldenFile = GoldenFile.read(golden != null ? golden : model.directory());
         VerifyReport report;
-        try (NemotronModel m = NemotronModel.load(model.model, model.options())) {
-            out.printf("verify %s against %s (tolerance %.0e)%n", model.model, goldenFile.source(), GoldenVerifier.TOLERANCE);
+        try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
+            out.printf("verify %s against %s (tolerance %.0e)%n", m.directory(), goldenFile.source(), GoldenVerifier.TOLERANCE);
             out.printf("%-40s %7s %12s%n", "case", "tokens", "rel err");
             out.flush();
             report = new GoldenVerifier(m, goldenFile).run(r -> {

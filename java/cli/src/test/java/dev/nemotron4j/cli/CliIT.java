@@ -31,8 +31,9 @@ class CliIT {
     }
 
     private Run run(String... args) throws IOException, InterruptedException {
+        // user.home points into the temp folder: the bundled model's extraction cache stays there
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("nemotron4j.jar")));
+                "-Duser.home=" + elsewhere.resolve("home"), "-jar", System.getProperty("nemotron4j.jar")));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(elsewhere.toFile())
                 .redirectOutput(elsewhere.resolve("out.txt").toFile())
@@ -68,6 +69,19 @@ class CliIT {
     }
 
     @Test
+    void withoutModelTheBundledModelIsUsed() throws Exception {
+        Run r = run("verify", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode report = JSON.readTree(r.lastLine());
+        assertEquals("nemotron-h-tiny-chat", report.get("model").asText());
+        assertTrue(report.get("pass").asBoolean());
+        assertTrue(Files.isRegularFile(elsewhere.resolve("home/.cache/nemotron4j").resolve(
+                Files.list(elsewhere.resolve("home/.cache/nemotron4j")).findFirst().orElseThrow().getFileName())
+                .resolve("nemotron-h-tiny-chat/model.safetensors")), "extracted once into the cache");
+        assertEquals(0, run("info").exit(), "the second run reuses the extracted copy");
+    }
+
+    @Test
     void infoDescribesTheModel() throws Exception {
         Run r = run("info", "--model", model("nemotron-h-tiny-chat"), "--json");
         assertEquals(0, r.exit(), r.err());
@@ -88,9 +102,9 @@ class CliIT {
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace for a user error");
-        Run usage = run("verify");
-        assertEquals(2, usage.exit(), "a missing required option is a usage error");
-        assertTrue(usage.err().contains("--model"));
+        Run usage = run("verify", "--bogus");
+        assertEquals(2, usage.exit(), "an unknown option is a usage error");
+        assertTrue(usage.err().contains("--bogus"), usage.err());
     }
 
     @Test
