@@ -8,11 +8,16 @@ import java.util.Objects;
  * @param device        {@code "cpu"} (the only backend in this build)
  * @param threads       CPU threads for the native kernels; 0 means every core
  * @param ssmStateDtype storage of the Mamba SSM state; {@link SsmStateDtype#FLOAT32} by default
+ * @param preload       read the weight files into memory while loading (with progress) instead of on
+ *                      first use; off by default
+ * @param progress      told how far preloading has come
  */
-public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDtype) {
+public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDtype, boolean preload,
+        LoadProgress progress) {
     public ModelOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(ssmStateDtype, "ssmStateDtype");
+        Objects.requireNonNull(progress, "progress");
         if (threads < 0) {
             throw new InvalidRequestException("threads must be >= 0 (0 = every core), got " + threads);
         }
@@ -30,7 +35,8 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
     }
 
     public Builder toBuilder() {
-        return new Builder().device(device).threads(threads).ssmStateDtype(ssmStateDtype);
+        return new Builder().device(device).threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
+                .progress(progress);
     }
 
     /** Builder for {@link ModelOptions}. */
@@ -38,6 +44,8 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
         private String device = "cpu";
         private int threads = 0;
         private SsmStateDtype ssmStateDtype = SsmStateDtype.FLOAT32;
+        private boolean preload;
+        private LoadProgress progress = LoadProgress.NONE;
 
         private Builder() {}
 
@@ -56,8 +64,18 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
             return this;
         }
 
+        public Builder preload(boolean preload) {
+            this.preload = preload;
+            return this;
+        }
+
+        public Builder progress(LoadProgress progress) {
+            this.progress = progress;
+            return this;
+        }
+
         public ModelOptions build() {
-            return new ModelOptions(device, threads, ssmStateDtype);
+            return new ModelOptions(device, threads, ssmStateDtype, preload, progress);
         }
     }
 }

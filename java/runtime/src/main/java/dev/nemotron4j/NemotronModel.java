@@ -6,6 +6,7 @@ import dev.nemotron4j.nativeapi.NativeModel;
 import dev.nemotron4j.weights.Checkpoint;
 import dev.nemotron4j.weights.ModelFolder;
 import dev.nemotron4j.weights.TensorInfo;
+import dev.nemotron4j.weights.WeightPreloader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,6 +60,9 @@ public final class NemotronModel implements AutoCloseable {
         ModelFolder folder = ModelFolder.open(directory);
         NemotronConfig config = folder.config();
         Checkpoint checkpoint = folder.checkpoint();
+        if (options.preload()) {
+            WeightPreloader.preload(checkpoint, options.progress());
+        }
         NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
                 ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
         NativeModel nativeModel = NativeModel.load(config, checkpoint, options.threads(), stateDtype);

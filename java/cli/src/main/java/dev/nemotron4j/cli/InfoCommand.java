@@ -29,7 +29,8 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelInfo info;
-        try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
+        // info computes nothing: mapping the weights is enough, reading them would only cost time
+        try (NemotronModel m = NemotronModel.load(model.directory(), model.options().toBuilder().preload(false).build())) {
             info = m.info();
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -26,7 +26,13 @@ final class ModelOption {
         return model != null ? model : BundledModel.directory();
     }
 
+    @Option(names = "--no-preload", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "read the weight files into memory up front, with a progress bar for large models "
+                    + "(default: on; --no-preload maps them and reads on first use)")
+    boolean preload;
+
     ModelOptions options() {
-        return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).build();
+        return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
+                .progress(ProgressBar.onStderr("reading weights")).build();
     }
 }
