@@ -108,6 +108,13 @@ int64_t nt_sequence_length(const nt_sequence* sequence);
  * the pass itself (out of memory for scratch) leaves it unusable: later feeds return NT_INVALID_ARGUMENT. */
 int32_t nt_sequence_feed(nt_sequence* sequence, const int32_t* tokens, int32_t n_tokens,
                          float* logits, int32_t logits_rows, int64_t logits_capacity, nt_error* error);
+/* nt_sequence_feed that also records the residual stream, for finding the first layer that diverges
+ * from a reference: hidden [n_layers + 1, n_tokens, hidden_size] = the embedding output, then the
+ * residual after each block, except that the last entry is after norm_f (the layout of the goldens'
+ * hidden_states). hidden_capacity is the buffer's length in floats. */
+int32_t nt_sequence_feed_traced(nt_sequence* sequence, const int32_t* tokens, int32_t n_tokens, float* logits,
+                                int32_t logits_rows, int64_t logits_capacity, float* hidden,
+                                int64_t hidden_capacity, nt_error* error);
 void nt_sequence_free(nt_sequence* sequence);
 
 /* Library version string, e.g. "0.1.0 cpu avx2". */

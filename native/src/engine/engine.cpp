@@ -113,11 +113,18 @@ int64_t nt_sequence_length(const nt_sequence* sequence) { return sequence ? sequ
 
 int32_t nt_sequence_feed(nt_sequence* seq, const int32_t* tokens, int32_t n_tokens, float* logits,
                          int32_t logits_rows, int64_t logits_capacity, nt_error* error) {
+  return nt_sequence_feed_traced(seq, tokens, n_tokens, logits, logits_rows, logits_capacity, nullptr, 0, error);
+}
+
+int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t n_tokens, float* logits,
+                                int32_t logits_rows, int64_t logits_capacity, float* hidden,
+                                int64_t hidden_capacity, nt_error* error) {
   return guarded(error, [&] {
     require(seq && tokens && n_tokens > 0, NT_INVALID_ARGUMENT, "nt_sequence_feed: no tokens");
     require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
     const nemotron::NemotronH& model = *seq->owner->model;
-    const int64_t vocab = model.hparams().vocab_size;
+    const nemotron::HParams& hp = model.hparams();
+    const int64_t vocab = hp.vocab_size;
     for (int32_t i = 0; i < n_tokens; ++i)
       require(tokens[i] >= 0 && tokens[i] < vocab, NT_INVALID_ARGUMENT,
               "token id " + std::to_string(tokens[i]) + " at position " + std::to_string(i) +
@@ -127,10 +134,15 @@ int32_t nt_sequence_feed(nt_sequence* seq, const int32_t* tokens, int32_t n_toke
     require(logits_rows == 0 || (logits && logits_capacity >= logits_rows * vocab), NT_INVALID_ARGUMENT,
             "the logits buffer holds " + std::to_string(logits_capacity) + " floats; " +
                 std::to_string(logits_rows * vocab) + " needed");
+    const int64_t trace_floats = (static_cast<int64_t>(hp.layers.size()) + 1) * n_tokens * hp.hidden_size;
+    require(hidden == nullptr || hidden_capacity >= trace_floats, NT_INVALID_ARGUMENT,
+            "the hidden-state buffer holds " + std::to_string(hidden_capacity) + " floats; " +
+                std::to_string(trace_floats) + " needed");
+    const nemotron::HiddenTrace trace{hidden, n_tokens};
     seq->state.reserve_tokens(n_tokens);
     omp_set_num_threads(seq->owner->n_threads);
     try {
-      model.forward(seq->state, tokens, n_tokens, logits, logits_rows);
+      model.forward(seq->state, tokens, n_tokens, logits, logits_rows, hidden ? &trace : nullptr);
     } catch (...) {
       seq->broken = true;
       throw;

@@ -54,7 +54,7 @@ void NemotronH::embed(const int32_t* tokens, int64_t n_tokens, float* x) const {
 }
 
 void NemotronH::forward(SequenceState& state, const int32_t* tokens, int64_t n_tokens, float* logits,
-                        int64_t n_logit_rows) const {
+                        int64_t n_logit_rows, const HiddenTrace* trace) const {
   const int64_t V = hp_.vocab_size;
   for (int64_t start = 0; start < n_tokens; start += kMaxTokensPerPass) {
     const int64_t n = std::min(kMaxTokensPerPass, n_tokens - start);
@@ -62,16 +62,22 @@ void NemotronH::forward(SequenceState& state, const int32_t* tokens, int64_t n_t
     const int64_t first_wanted = n_tokens - n_logit_rows;
     const int64_t rows = std::max<int64_t>(0, start + n - std::max(first_wanted, start));
     float* out = rows > 0 ? logits + (start + n - rows - first_wanted) * V : nullptr;
-    forward_pass(state, tokens + start, n, out, rows);
+    forward_pass(state, tokens + start, n, out, rows, trace, start);
   }
 }
 
 void NemotronH::forward_pass(SequenceState& state, const int32_t* tokens, int64_t T, float* logits,
-                             int64_t n_logit_rows) const {
+                             int64_t n_logit_rows, const HiddenTrace* trace, int64_t trace_row) const {
   const int64_t H = hp_.hidden_size;
   const int64_t n_past = state.length();
   std::vector<float> x(static_cast<size_t>(T * H)), h(x.size()), delta(x.size());
+  // Copies [T, H] into entry `entry` of the trace, at this pass's rows.
+  auto record = [&](int64_t entry, const float* rows) {
+    if (trace) std::copy(rows, rows + T * H, trace->data + (entry * trace->n_tokens + trace_row) * H);
+  };
   embed(tokens, T, x.data());
+  record(0, x.data());
+  int64_t entry = 0;
 
   for (const Layer& layer : layers_) {
     cpu::rmsnorm(x.data(), T, H, layer.norm.data(), hp_.norm_eps, h.data());
@@ -90,8 +96,13 @@ void NemotronH::forward_pass(SequenceState& state, const int32_t* tokens, int64_
         break;  // refused at load
     }
     for (size_t i = 0; i < x.size(); ++i) x[i] += delta[i];
+    record(++entry, x.data());
   }
   state.advance(T);
+  if (trace) {
+    cpu::rmsnorm(x.data(), T, H, norm_f_.data(), hp_.norm_eps, h.data());
+    record(entry, h.data());
+  }
 
   if (n_logit_rows > 0) {
     const float* last = x.data() + (T - n_logit_rows) * H;

@@ -20,6 +20,13 @@ struct Layer {
   std::vector<float> norm;  // the block's pre-norm weight [hidden]
 };
 
+// Where forward() records the residual stream, when asked: [n_layers + 1, n_tokens, hidden] with the
+// embedding first and the norm_f output last (replacing the last block's residual).
+struct HiddenTrace {
+  float* data;
+  int64_t n_tokens;  // all tokens of the forward() call (passes write their own rows)
+};
+
 class NemotronH {
  public:
   // Binds every tensor the config implies; throws Error(NT_BAD_CHECKPOINT) naming a missing,
@@ -29,14 +36,14 @@ class NemotronH {
   // Runs n_tokens new tokens of `state` through the model. logits: nullptr, or [n_logit_rows, vocab]
   // for the last n_logit_rows tokens (1 or n_tokens). Token ids must already be valid.
   void forward(SequenceState& state, const int32_t* tokens, int64_t n_tokens, float* logits,
-               int64_t n_logit_rows) const;
+               int64_t n_logit_rows, const HiddenTrace* trace = nullptr) const;
 
   const HParams& hparams() const { return hp_; }
   const WeightStore& weights() const { return *store_; }
 
  private:
   void forward_pass(SequenceState& state, const int32_t* tokens, int64_t n_tokens, float* logits,
-                    int64_t n_logit_rows) const;
+                    int64_t n_logit_rows, const HiddenTrace* trace, int64_t trace_row) const;
   void embed(const int32_t* tokens, int64_t n_tokens, float* x) const;
 
   HParams hp_;

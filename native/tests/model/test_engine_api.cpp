@@ -138,6 +138,13 @@ int main() {
   CHECK(nt_sequence_feed(seq, good, 3, logits.data(), 1, kVocab, &error) == NT_OK);
   CHECK(nt_sequence_length(seq) == 3);
   CHECK(nt_sequence_feed(seq, nullptr, 1, nullptr, 0, 0, &error) == NT_INVALID_ARGUMENT);
+  // A traced feed: [n_layers + 1, n_tokens, hidden] floats; one fewer is refused before any compute.
+  std::vector<float> hidden(2 * 2 * kHidden);
+  CHECK(nt_sequence_feed_traced(seq, good, 2, nullptr, 0, 0, hidden.data(), hidden.size() - 1, &error) ==
+        NT_INVALID_ARGUMENT);
+  CHECK(nt_sequence_length(seq) == 3);
+  CHECK(nt_sequence_feed_traced(seq, good, 2, nullptr, 0, 0, hidden.data(), hidden.size(), &error) == NT_OK);
+  CHECK(nt_sequence_length(seq) == 5);
   nt_sequence_free(seq);
   nt_model_free(model);
 

@@ -81,7 +81,7 @@ public final class NemotronModel implements AutoCloseable {
 
     /** A new, empty sequence. */
     public Sequence newSequence() {
-        return new Sequence(nativeModel.newSequence(), config.vocabSize(), config.maxPositionEmbeddings());
+        return new Sequence(nativeModel.newSequence(), config);
     }
 
     /** Architecture, layer mix, parameter count and bytes, per-sequence state and KV bytes per token. */

@@ -1,5 +1,6 @@
 package dev.nemotron4j;
 
+import dev.nemotron4j.config.NemotronConfig;
 import dev.nemotron4j.nativeapi.NativeSequence;
 
 /**
@@ -12,12 +13,16 @@ public final class Sequence implements AutoCloseable {
     private final NativeSequence nativeSequence;
     private final int vocabSize;
     private final int contextLength;
+    private final int layerCount;
+    private final int hiddenSize;
     private float[] lastLogits;
 
-    Sequence(NativeSequence nativeSequence, int vocabSize, int contextLength) {
+    Sequence(NativeSequence nativeSequence, NemotronConfig config) {
         this.nativeSequence = nativeSequence;
-        this.vocabSize = vocabSize;
-        this.contextLength = contextLength;
+        this.vocabSize = config.vocabSize();
+        this.contextLength = config.maxPositionEmbeddings();
+        this.layerCount = config.numHiddenLayers();
+        this.hiddenSize = config.hiddenSize();
     }
 
     /** Tokens in the sequence so far. */
@@ -41,6 +46,25 @@ public final class Sequence implements AutoCloseable {
             rows[i] = java.util.Arrays.copyOfRange(flat, i * vocabSize, (i + 1) * vocabSize);
         }
         lastLogits = rows[tokens.length - 1];
+        return rows;
+    }
+
+    /**
+     * Diagnostics: appends tokens and returns the residual stream, one row per entry
+     * [layers + 1][tokens × hidden]: the embedding output, the residual after each block, and last the
+     * final norm's output. Compared with a reference's hidden states it shows the first layer that
+     * diverges. Does not update {@link #lastLogits()}.
+     */
+    public synchronized float[][] feedHiddenStates(int... tokens) {
+        validate(tokens);
+        int layers = layerCount;
+        float[] flat = nativeSequence.feedTraced(tokens, layers, hiddenSize);
+        int entry = tokens.length * hiddenSize;
+        float[][] rows = new float[layers + 1][];
+        for (int i = 0; i <= layers; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(flat, i * entry, (i + 1) * entry);
+        }
+        lastLogits = null;
         return rows;
     }
 
@@ -69,9 +93,17 @@ public final class Sequence implements AutoCloseable {
 
     /** An independent copy: both sequences continue from the current state separately. */
     public synchronized Sequence fork() {
-        Sequence copy = new Sequence(nativeSequence.fork(), vocabSize, contextLength);
+        Sequence copy = new Sequence(nativeSequence.fork(), this);
         copy.lastLogits = lastLogits;
         return copy;
+    }
+
+    private Sequence(NativeSequence nativeSequence, Sequence shapeOf) {
+        this.nativeSequence = nativeSequence;
+        this.vocabSize = shapeOf.vocabSize;
+        this.contextLength = shapeOf.contextLength;
+        this.layerCount = shapeOf.layerCount;
+        this.hiddenSize = shapeOf.hiddenSize;
     }
 
     /** Index of the largest logit (the lowest index on ties, like numpy's argmax). */

@@ -52,6 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
                 out.flush();
             });
         }
+        printHiddenStates(report, out);
         out.printf("greedy tokens %d/%d, max rel err %.3e: %s%n", report.greedyMatch(), report.greedyTotal(),
                 report.maxRelErr(), report.pass() ? "PASS" : "FAIL");
         if (json) {
@@ -59,6 +60,18 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return report.pass() ? 0 : EXIT_MISMATCH;
+    }
+
+    /** One line per traced case: the worst block and the first one over tolerance (where divergence starts). */
+    private static void printHiddenStates(VerifyReport report, PrintWriter out) {
+        report.hiddenStates().stream().map(VerifyReport.HiddenStateResult::caseName).distinct().forEach(name -> {
+            var entries = report.hiddenStates().stream().filter(h -> h.caseName().equals(name)).toList();
+            var worst = entries.stream().max(java.util.Comparator.comparingDouble(VerifyReport.HiddenStateResult::relErr))
+                    .orElseThrow();
+            var first = entries.stream().filter(h -> h.relErr() > report.tolerance()).findFirst();
+            out.printf("hidden states of %s: worst %.3e at %s; first over tolerance: %s%n", name, worst.relErr(),
+                    worst.label(), first.map(h -> h.label() + String.format(" (%.3e)", h.relErr())).orElse("none"));
+        });
     }
 
     static String toJson(VerifyReport r) throws Exception {

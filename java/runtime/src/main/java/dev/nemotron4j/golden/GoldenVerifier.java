@@ -28,6 +28,7 @@ public final class GoldenVerifier {
     /** Runs every case, reporting each result to {@code progress} as it completes. */
     public VerifyReport run(Consumer<VerifyReport.CaseResult> progress) {
         List<VerifyReport.CaseResult> results = new ArrayList<>();
+        List<VerifyReport.HiddenStateResult> hidden = new ArrayList<>();
         int greedyMatch = 0;
         int greedyTotal = 0;
         for (GoldenFile.Case c : golden.cases()) {
@@ -38,6 +39,9 @@ public final class GoldenVerifier {
                         relativeError(prefill(ids, ids.length), expected)));
                 add(results, progress, new VerifyReport.CaseResult(c.name() + " in pieces of " + PIECE, ids.length,
                         relativeError(prefill(ids, PIECE), expected)));
+                if (golden.has(c.name() + ".hidden_states")) {
+                    hidden.addAll(hiddenStates(c.name(), ids));
+                }
             } else if (c.kind().equals("greedy")) {
                 int[] prompt = golden.ids(c.name() + ".input_ids");
                 int[] expectedTokens = golden.ids(c.name() + ".output_ids");
@@ -55,7 +59,29 @@ public final class GoldenVerifier {
         boolean pass = !results.isEmpty() && results.stream().allMatch(r -> r.relErr() <= TOLERANCE)
                 && greedyMatch == greedyTotal;
         String name = model.directory().toAbsolutePath().normalize().getFileName().toString();
-        return new VerifyReport(name, results, greedyMatch, greedyTotal, max, TOLERANCE, pass);
+        return new VerifyReport(name, results, greedyMatch, greedyTotal, max, TOLERANCE, pass, hidden);
+    }
+
+    /** Each residual-stream entry of one prompt against the golden's, named by the block that wrote it. */
+    private List<VerifyReport.HiddenStateResult> hiddenStates(String caseName, int[] ids) {
+        float[] expected = golden.floats(caseName + ".hidden_states");
+        var layers = model.config().layers();
+        List<VerifyReport.HiddenStateResult> out = new ArrayList<>();
+        try (Sequence seq = model.newSequence()) {
+            float[][] got = seq.feedHiddenStates(ids);
+            int entry = got[0].length;
+            if (expected.length != got.length * entry) {
+                throw new IllegalArgumentException(caseName + ".hidden_states has " + expected.length
+                        + " values; the model produces " + got.length * entry);
+            }
+            for (int i = 0; i < got.length; i++) {
+                String label = i == 0 ? "embedding" : i == got.length - 1 ? "norm_f"
+                        : "layer " + (i - 1) + " " + layers.get(i - 1).blockType();
+                float[] ref = Arrays.copyOfRange(expected, i * entry, (i + 1) * entry);
+                out.add(new VerifyReport.HiddenStateResult(caseName, i, label, relativeError(got[i], ref)));
+            }
+        }
+        return out;
     }
 
     private static void add(List<VerifyReport.CaseResult> results, Consumer<VerifyReport.CaseResult> progress,

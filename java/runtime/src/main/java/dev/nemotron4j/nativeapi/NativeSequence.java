@@ -40,6 +40,24 @@ public final class NativeSequence implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Feeds tokens and returns the residual stream, flat [layers + 1, tokens, hidden]: the embedding
+     * output, the residual after each block, and last the norm_f output (the goldens' layout).
+     */
+    public synchronized float[] feedTraced(int[] tokens, int layers, int hiddenSize) {
+        long floats = Math.multiplyExact(Math.multiplyExact((long) layers + 1, tokens.length), hiddenSize);
+        float[] hidden = new float[Math.toIntExact(floats)];
+        try (var error = new NemotronNative.NtError();
+                var in = new IntPointer(tokens);
+                var out = new FloatPointer(hidden.length)) {
+            int status = NemotronNative.nt_sequence_feed_traced(live(), in, tokens.length, null, 0, 0, out,
+                    hidden.length, error);
+            NativeErrors.check(status, error, "feeding " + tokens.length + " tokens (traced)");
+            out.get(hidden);
+        }
+        return hidden;
+    }
+
     /** An independent copy of this sequence's state. */
     public synchronized NativeSequence fork() {
         try (var error = new NemotronNative.NtError()) {

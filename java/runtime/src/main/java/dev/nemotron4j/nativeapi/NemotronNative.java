@@ -251,6 +251,10 @@ public final class NemotronNative {
     public static native int nt_sequence_feed(NtSequence sequence, @Const IntPointer tokens, int nTokens,
             FloatPointer logits, int logitsRows, long logitsCapacity, NtError error);
 
+    public static native int nt_sequence_feed_traced(NtSequence sequence, @Const IntPointer tokens, int nTokens,
+            FloatPointer logits, int logitsRows, long logitsCapacity, FloatPointer hidden, long hiddenCapacity,
+            NtError error);
+
     public static native void nt_sequence_free(NtSequence sequence);
 
     @Cast("const char*")

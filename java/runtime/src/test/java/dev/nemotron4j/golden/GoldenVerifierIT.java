@@ -45,6 +45,13 @@ class GoldenVerifierIT {
             assertTrue(report.greedyTotal() > 0, "the golden has a greedy case");
             assertEquals(report.greedyTotal(), report.greedyMatch(), dir + " greedy tokens");
             assertTrue(report.pass());
+            assertFalse(report.hiddenStates().isEmpty(), "every golden traces one prompt's residual stream");
+            for (VerifyReport.HiddenStateResult h : report.hiddenStates()) {
+                assertTrue(h.relErr() <= GoldenVerifier.TOLERANCE, dir + " hidden state " + h.label() + " " + h.relErr());
+            }
+            assertEquals(model.config().numHiddenLayers() + 1,
+                    report.hiddenStates().stream().filter(h -> h.caseName().equals(report.hiddenStates().get(0).caseName()))
+                            .count());
         }
     }
 
@@ -56,6 +63,9 @@ class GoldenVerifierIT {
             VerifyReport report = new GoldenVerifier(model, GoldenFile.read(RepoPaths.model("tiny-a-bf16"))).run(r -> {});
             assertFalse(report.pass());
             assertTrue(report.maxRelErr() > GoldenVerifier.TOLERANCE, "max rel err " + report.maxRelErr());
+            // rounding every weight moves the embedding already: the trace points at the very first entry
+            var first = report.hiddenStates().stream().filter(h -> h.relErr() > GoldenVerifier.TOLERANCE).findFirst();
+            assertEquals("embedding", first.orElseThrow().label());
         }
     }
 }
