@@ -40,6 +40,10 @@ public final class Sequence implements AutoCloseable {
     /** Appends tokens and returns every one of their logits: row i predicts the token after tokens[i]. */
     public synchronized float[][] feedAll(int... tokens) {
         validate(tokens);
+        if ((long) tokens.length * vocabSize > Integer.MAX_VALUE - 8) {
+            throw new InvalidRequestException("feedAll of " + tokens.length + " tokens would return "
+                    + (long) tokens.length * vocabSize + " logits, more than one Java array holds; feed in pieces");
+        }
         float[] flat = nativeSequence.feed(tokens, tokens.length);
         float[][] rows = new float[tokens.length][];
         for (int i = 0; i < tokens.length; i++) {

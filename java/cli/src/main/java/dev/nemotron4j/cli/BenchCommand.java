@@ -45,6 +45,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (promptTokens < 1 || decodeTokens < 1 || repeat < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--prompt, --decode and --repeat must be at least 1");
+        }
         PrintWriter out = spec.commandLine().getOut();
         double bestPrefill = 0;
         double bestDecode = 0;
