@@ -117,6 +117,42 @@ int32_t nt_sequence_feed_traced(nt_sequence* sequence, const int32_t* tokens, in
                                 int64_t hidden_capacity, nt_error* error);
 void nt_sequence_free(nt_sequence* sequence);
 
+/* Sampling parameters of one draw (vLLM's semantics; see native/src/ops/sampling.h). The penalties read
+ * the sequence's own token history: prompt = tokens [0, output_start), output = [output_start, length). */
+typedef struct nt_sampling {
+  float temperature;           /* 0 = greedy */
+  int32_t top_k;               /* 0 = off */
+  float top_p;                 /* 1 = off */
+  float min_p;                 /* 0 = off */
+  float repetition_penalty;    /* 1 = off */
+  float presence_penalty;      /* 0 = off */
+  float frequency_penalty;     /* 0 = off */
+  uint64_t seed;
+  uint64_t step;               /* which draw of the reply: the random number is a function of (seed, step) */
+  int64_t output_start;
+  int32_t n_logprobs;          /* -1 none, 0 the chosen token's, N <= 20 also the top N */
+  const int32_t* bias_ids;     /* logit_bias */
+  const float* bias_values;
+  int32_t n_bias;
+  const int32_t* suppressed_ids; /* never drawn now (stop ids under min_tokens, eos when ignoring it) */
+  int32_t n_suppressed;
+} nt_sampling;
+
+#define NT_MAX_LOGPROBS 20
+
+typedef struct nt_sample_result {
+  int32_t token;
+  float logprob;
+  int32_t n_top;
+  int32_t top_ids[NT_MAX_LOGPROBS];
+  float top_logprobs[NT_MAX_LOGPROBS];
+} nt_sample_result;
+
+/* Draws the next token from the logits after the sequence's last fed token (kept in native memory by
+ * every feed), without feeding it. */
+int32_t nt_sequence_sample(nt_sequence* sequence, const nt_sampling* params, nt_sample_result* result,
+                           nt_error* error);
+
 /* Library version string, e.g. "0.1.0 cpu avx2". */
 const char* nt_version(void);
 

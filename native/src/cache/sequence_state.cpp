@@ -27,6 +27,8 @@ SequenceState::SequenceState(const HParams& hp, DType ssm_dtype)
 void SequenceState::reserve_tokens(int64_t n_more) {
   const size_t needed = static_cast<size_t>((length_ + n_more) * kv_row_);
   try {
+    if (token_ids_.capacity() < static_cast<size_t>(length_ + n_more))
+      token_ids_.reserve(std::max(static_cast<size_t>(length_ + n_more), 2 * token_ids_.capacity()));
     for (KvLayerCache& layer : kv_) {
       if (layer.k.capacity() < needed) {
         const size_t grown = std::max(needed, 2 * layer.k.capacity());  // amortised growth

@@ -30,7 +30,12 @@ class SequenceState {
   // Makes room for n more tokens up front, so a forward pass cannot fail half-way through
   // (throws Error(NT_OUT_OF_MEMORY) and changes nothing when it cannot).
   void reserve_tokens(int64_t n_more);
-  void advance(int64_t n) { length_ += n; }
+  // Records n tokens as processed (their ids are kept: sampling penalties and prefix matching read them).
+  void append(const int32_t* tokens, int64_t n) {
+    token_ids_.insert(token_ids_.end(), tokens, tokens + n);  // capacity was reserved: cannot throw
+    length_ += n;
+  }
+  const std::vector<int32_t>& token_ids() const { return token_ids_; }
 
   std::vector<MambaLayerState>& mamba_layers() { return mamba_; }
   std::vector<KvLayerCache>& kv_layers() { return kv_; }
@@ -43,6 +48,7 @@ class SequenceState {
   int64_t kv_row_;  // n_kv_heads × head_dim
   int64_t length_ = 0;
   DType ssm_dtype_;
+  std::vector<int32_t> token_ids_;
   std::vector<MambaLayerState> mamba_;
   std::vector<KvLayerCache> kv_;
 };

@@ -3,6 +3,7 @@
 // are released to the caller here and deleted only by the matching nt_*_free.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "engine/status.h"
 #include "model/nemotron_h.h"
 #include "nemotron/nemotron.h"
+#include "ops/sampling.h"
 
 struct nt_model {
   std::unique_ptr<nemotron::NemotronH> model;
@@ -22,7 +24,9 @@ struct nt_model {
 struct nt_sequence {
   nt_model* owner;
   nemotron::SequenceState state;
-  bool broken = false;  // a pass failed half-way: the state is inconsistent
+  std::vector<float> last_logits;  // [vocab] after the last fed token: sampling reads them here
+  bool broken = false;             // a pass failed half-way: the state is inconsistent
+  nemotron::cpu::SamplingWorkspace sampling{};  // reused buffers (not copied meaningfully by a fork)
 };
 
 namespace {
@@ -97,7 +101,7 @@ int32_t nt_sequence_create(nt_model* model, nt_sequence** out, nt_error* error) 
   return guarded(error, [&] {
     require(model && out, NT_INVALID_ARGUMENT, "nt_sequence_create: null argument");
     *out = std::make_unique<nt_sequence>(
-        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype)}).release();
+        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype), {}}).release();
   });
 }
 
@@ -105,7 +109,7 @@ int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out, nt_error*
   return guarded(error, [&] {
     require(source && out, NT_INVALID_ARGUMENT, "nt_sequence_fork: null argument");
     require(!source->broken, NT_INVALID_ARGUMENT, "cannot fork a sequence whose last feed failed");
-    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state}).release();
+    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state, source->last_logits}).release();
   });
 }
 
@@ -140,13 +144,61 @@ int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t
                 std::to_string(trace_floats) + " needed");
     const nemotron::HiddenTrace trace{hidden, n_tokens};
     seq->state.reserve_tokens(n_tokens);
+    seq->last_logits.resize(static_cast<size_t>(vocab));
     omp_set_num_threads(seq->owner->n_threads);
     try {
-      model.forward(seq->state, tokens, n_tokens, logits, logits_rows, hidden ? &trace : nullptr);
+      // The last row's logits always land in the sequence (sampling reads them there); the caller's
+      // buffer gets the rows it asked for.
+      if (logits_rows == 0) {
+        model.forward(seq->state, tokens, n_tokens, seq->last_logits.data(), 1, hidden ? &trace : nullptr);
+      } else {
+        model.forward(seq->state, tokens, n_tokens, logits, logits_rows, hidden ? &trace : nullptr);
+        std::copy(logits + (logits_rows - 1) * vocab, logits + logits_rows * vocab, seq->last_logits.begin());
+      }
     } catch (...) {
       seq->broken = true;
       throw;
     }
+  });
+}
+
+int32_t nt_sequence_sample(nt_sequence* seq, const nt_sampling* params, nt_sample_result* result, nt_error* error) {
+  return guarded(error, [&] {
+    require(seq && params && result, NT_INVALID_ARGUMENT, "nt_sequence_sample: null argument");
+    require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
+    require(!seq->last_logits.empty(), NT_INVALID_ARGUMENT, "nothing was fed yet: there are no logits to sample");
+    const std::vector<int32_t>& history = seq->state.token_ids();
+    const int64_t n = static_cast<int64_t>(history.size());
+    require(params->output_start >= 0 && params->output_start <= n, NT_INVALID_ARGUMENT,
+            "output_start " + std::to_string(params->output_start) + " is outside the sequence [0, " +
+                std::to_string(n) + "]");
+    nemotron::SamplingParams p{};
+    p.temperature = params->temperature;
+    p.top_k = params->top_k;
+    p.top_p = params->top_p;
+    p.min_p = params->min_p;
+    p.repetition_penalty = params->repetition_penalty;
+    p.presence_penalty = params->presence_penalty;
+    p.frequency_penalty = params->frequency_penalty;
+    p.seed = params->seed;
+    p.step = params->step;
+    p.bias_ids = params->bias_ids;
+    p.bias_values = params->bias_values;
+    p.n_bias = params->n_bias;
+    p.suppressed_ids = params->suppressed_ids;
+    p.n_suppressed = params->n_suppressed;
+    p.prompt_ids = history.data();
+    p.n_prompt = params->output_start;
+    p.output_ids = history.data() + params->output_start;
+    p.n_output = n - params->output_start;
+    p.n_logprobs = params->n_logprobs;
+    const nemotron::SampleResult r = nemotron::cpu::sample(
+        seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, seq->sampling);
+    result->token = r.token;
+    result->logprob = r.logprob;
+    result->n_top = r.n_top;
+    std::copy(r.top_ids, r.top_ids + r.n_top, result->top_ids);
+    std::copy(r.top_logprobs, r.top_logprobs + r.n_top, result->top_logprobs);
   });
 }
 

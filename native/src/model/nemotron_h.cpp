@@ -98,7 +98,7 @@ void NemotronH::forward_pass(SequenceState& state, const int32_t* tokens, int64_
     for (size_t i = 0; i < x.size(); ++i) x[i] += delta[i];
     record(++entry, x.data());
   }
-  state.advance(T);
+  state.append(tokens, T);
   if (trace) {
     cpu::rmsnorm(x.data(), T, H, norm_f_.data(), hp_.norm_eps, h.data());
     record(entry, h.data());

@@ -1,8 +1,10 @@
 package dev.nemotron4j;
 
+import dev.nemotron4j.chat.ChatResources;
 import dev.nemotron4j.config.LayerKind;
 import dev.nemotron4j.config.NemotronConfig;
 import dev.nemotron4j.nativeapi.NativeModel;
+import dev.nemotron4j.nativeapi.NativeSequence;
 import dev.nemotron4j.weights.Checkpoint;
 import dev.nemotron4j.weights.ModelFolder;
 import dev.nemotron4j.weights.TensorInfo;
@@ -33,6 +35,7 @@ public final class NemotronModel implements AutoCloseable {
     private final NemotronConfig config;
     private final Checkpoint checkpoint;
     private final NativeModel nativeModel;
+    private ChatResources chatResources;
 
     private NemotronModel(Path directory, NemotronConfig config, Checkpoint checkpoint, NativeModel nativeModel) {
         this.directory = directory;
@@ -79,6 +82,42 @@ public final class NemotronModel implements AutoCloseable {
         return config;
     }
 
+    /** What the engine has computed on this model so far. */
+    public EngineCounters counters() {
+        return nativeModel.counters();
+    }
+
+    /**
+     * A new chat session (loads the tokenizer and chat template on first use).
+     *
+     * @throws ModelLoadException when the folder has no tokenizer or chat template
+     */
+    public ChatSession newChat(ChatOptions options) {
+        return new ChatSession(this, chatResources(), options);
+    }
+
+    /** A generation builder pre-filled with the model folder's {@code generation_config.json} defaults. */
+    public Generation.Builder generationDefaults() {
+        return chatResources().generationConfig().defaults();
+    }
+
+    /** The tokenizer, chat template and end-of-turn ids (loaded once). */
+    public synchronized ChatResources chatResources() {
+        if (chatResources == null) {
+            chatResources = ChatResources.load(directory, config);
+        }
+        return chatResources;
+    }
+
+    NativeSequence newNativeSequence() {
+        return nativeModel.newSequence();
+    }
+
+    /** Sequences currently holding native state (for leak checks and metrics). */
+    public int liveSequences() {
+        return nativeModel.liveSequences();
+    }
+
     /** A new, empty sequence. */
     public Sequence newSequence() {
         return new Sequence(nativeModel.newSequence(), config);
@@ -107,5 +146,11 @@ public final class NemotronModel implements AutoCloseable {
     @Override
     public void close() {
         nativeModel.close();
+        synchronized (this) {
+            if (chatResources != null) {
+                chatResources.close();
+                chatResources = null;
+            }
+        }
     }
 }

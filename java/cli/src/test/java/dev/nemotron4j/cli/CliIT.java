@@ -82,6 +82,24 @@ class CliIT {
     }
 
     @Test
+    void generateRunsTheSeedScenarioWithABudget() throws Exception {
+        Run r = run("generate", "--system", "Answer the question. /think", "--prompt", "Compute 9 times 8.",
+                "--temperature", "0", "--thinking-budget", "8", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode reply = JSON.readTree(r.lastLine());
+        assertEquals("The user asks for.", reply.get("reasoning").asText());
+        assertEquals("9 * 8 equals **72**.", reply.get("content").asText());
+        assertEquals("stop", reply.get("finish_reason").asText());
+        assertEquals(50, reply.get("usage").get("prompt_tokens").asInt());
+        assertEquals(8 + 5 + 19, reply.get("usage").get("completion_tokens").asInt());
+        Run streamed = run("generate", "--system", "You are a helpful assistant. /no_think", "--prompt", "What is 2+2?",
+                "--temperature", "0");
+        assertEquals(0, streamed.exit(), streamed.err());
+        assertTrue(streamed.out().contains("2 + 2 equals **4**."), streamed.out());
+        assertFalse(streamed.out().contains("[reasoning]"), "no reasoning with /no_think");
+    }
+
+    @Test
     void infoDescribesTheModel() throws Exception {
         Run r = run("info", "--model", model("nemotron-h-tiny-chat"), "--json");
         assertEquals(0, r.exit(), r.err());

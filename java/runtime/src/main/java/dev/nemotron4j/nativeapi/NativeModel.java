@@ -1,5 +1,6 @@
 package dev.nemotron4j.nativeapi;
 
+import dev.nemotron4j.EngineCounters;
 import dev.nemotron4j.ModelLoadException;
 import dev.nemotron4j.config.LayerKind;
 import dev.nemotron4j.config.NemotronConfig;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -33,6 +35,10 @@ public final class NativeModel implements AutoCloseable {
     private final NemotronNative.NtModel handle;
     private final int vocabSize;
     private final Set<NativeSequence> openSequences = ConcurrentHashMap.newKeySet();
+    private final LongAdder feedCalls = new LongAdder();
+    private final LongAdder tokensFed = new LongAdder();
+    private final LongAdder prefillTokens = new LongAdder();
+    private final LongAdder tokensSampled = new LongAdder();
     private volatile boolean closed;
 
     private NativeModel(NemotronNative.NtModel handle, int vocabSize) {
@@ -140,6 +146,28 @@ public final class NativeModel implements AutoCloseable {
             openSequences.add(sequence);
             return sequence;
         }
+    }
+
+    void countFeed(int tokens) {
+        feedCalls.increment();
+        tokensFed.add(tokens);
+        if (tokens > 1) {
+            prefillTokens.add(tokens);
+        }
+    }
+
+    void countSample() {
+        tokensSampled.increment();
+    }
+
+    /** Counters of everything computed on this model's sequences. */
+    public EngineCounters counters() {
+        return new EngineCounters(feedCalls.sum(), tokensFed.sum(), prefillTokens.sum(), tokensSampled.sum());
+    }
+
+    /** Sequences currently holding native state (sessions hold one snapshot each between turns). */
+    public int liveSequences() {
+        return openSequences.size();
     }
 
     void adopt(NativeSequence sequence) {

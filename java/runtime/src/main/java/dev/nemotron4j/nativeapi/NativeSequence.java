@@ -1,5 +1,11 @@
 package dev.nemotron4j.nativeapi;
 
+import dev.nemotron4j.Generation;
+import dev.nemotron4j.generation.DecodeTarget;
+import dev.nemotron4j.generation.SampledToken;
+import dev.nemotron4j.generation.SamplingStep;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 
@@ -7,7 +13,7 @@ import org.bytedeco.javacpp.IntPointer;
  * One sequence's state in the native core (Mamba conv/SSM state, attention K/V). Owns native memory:
  * {@link #close()} it. Not thread-safe for concurrent feeds; calls are serialized on this object.
  */
-public final class NativeSequence implements AutoCloseable {
+public final class NativeSequence implements AutoCloseable, DecodeTarget {
     private final NemotronNative.NtSequence handle;
     private final NativeModel model;
     private final int vocabSize;
@@ -20,6 +26,7 @@ public final class NativeSequence implements AutoCloseable {
     }
 
     /** Tokens processed so far. */
+    @Override
     public synchronized long length() {
         return NemotronNative.nt_sequence_length(live());
     }
@@ -35,6 +42,7 @@ public final class NativeSequence implements AutoCloseable {
                 var out = new FloatPointer(Math.max(1, logits.length))) {
             int status = NemotronNative.nt_sequence_feed(live(), in, tokens.length, out, logitRows, logits.length, error);
             NativeErrors.check(status, error, "feeding " + tokens.length + " tokens");
+            model.countFeed(tokens.length);
             out.get(logits);
         }
         return logits;
@@ -53,9 +61,50 @@ public final class NativeSequence implements AutoCloseable {
             int status = NemotronNative.nt_sequence_feed_traced(live(), in, tokens.length, null, 0, 0, out,
                     hidden.length, error);
             NativeErrors.check(status, error, "feeding " + tokens.length + " tokens (traced)");
+            model.countFeed(tokens.length);
             out.get(hidden);
         }
         return hidden;
+    }
+
+    /** {@link DecodeTarget#feed}: appends tokens, keeping only the last logits (in native memory). */
+    @Override
+    public void feed(int[] tokens) {
+        feed(tokens, 0);
+    }
+
+    @Override
+    public synchronized SampledToken sample(SamplingStep step) {
+        Generation g = step.generation();
+        int[] suppressed = step.suppressedIds();
+        int[] biasIds = g.logitBias().keySet().stream().mapToInt(Integer::intValue).toArray();
+        float[] biasValues = new float[biasIds.length];
+        for (int i = 0; i < biasIds.length; i++) {
+            biasValues[i] = g.logitBias().get(biasIds[i]);
+        }
+        try (var error = new NemotronNative.NtError();
+                var params = new NemotronNative.NtSampling();
+                var result = new NemotronNative.NtSampleResult();
+                var bias = new IntPointer(Math.max(1, biasIds.length));
+                var biasV = new FloatPointer(Math.max(1, biasIds.length));
+                var suppress = new IntPointer(Math.max(1, suppressed.length))) {
+            bias.put(biasIds);
+            biasV.put(biasValues);
+            suppress.put(suppressed);
+            params.temperature((float) g.temperature()).top_k(g.topK()).top_p((float) g.topP()).min_p((float) g.minP())
+                    .repetition_penalty((float) g.repetitionPenalty()).presence_penalty((float) g.presencePenalty())
+                    .frequency_penalty((float) g.frequencyPenalty()).seed(step.seed()).step(step.step())
+                    .output_start(step.outputStart()).n_logprobs(g.logprobs() > 0 ? g.logprobs() : -1)
+                    .bias_ids(bias).bias_values(biasV).n_bias(biasIds.length)
+                    .suppressed_ids(suppress).n_suppressed(suppressed.length);
+            NativeErrors.check(NemotronNative.nt_sequence_sample(live(), params, result, error), error, "sampling");
+            model.countSample();
+            List<SampledToken.TopLogprob> top = new ArrayList<>();
+            for (int i = 0; i < result.n_top(); i++) {
+                top.add(new SampledToken.TopLogprob(result.top_ids(i), result.top_logprobs(i)));
+            }
+            return new SampledToken(result.token(), result.logprob(), g.logprobs() > 0 ? top : List.of());
+        }
     }
 
     /** An independent copy of this sequence's state. */

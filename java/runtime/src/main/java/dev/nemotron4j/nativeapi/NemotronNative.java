@@ -216,6 +216,81 @@ public final class NemotronNative {
         public native int n_threads();
     }
 
+    /** {@code nt_sampling}: one draw's parameters. */
+    @Name("nt_sampling")
+    public static class NtSampling extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public NtSampling() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        @MemberSetter
+        public native NtSampling temperature(float v);
+        @MemberSetter
+        public native NtSampling top_k(int v);
+        @MemberSetter
+        public native NtSampling top_p(float v);
+        @MemberSetter
+        public native NtSampling min_p(float v);
+        @MemberSetter
+        public native NtSampling repetition_penalty(float v);
+        @MemberSetter
+        public native NtSampling presence_penalty(float v);
+        @MemberSetter
+        public native NtSampling frequency_penalty(float v);
+        @MemberSetter
+        public native NtSampling seed(long v);
+        @MemberSetter
+        public native NtSampling step(long v);
+        @MemberSetter
+        public native NtSampling output_start(long v);
+        @MemberSetter
+        public native NtSampling n_logprobs(int v);
+        @MemberSetter
+        public native NtSampling bias_ids(@Const IntPointer v);
+        @MemberSetter
+        public native NtSampling bias_values(@Const FloatPointer v);
+        @MemberSetter
+        public native NtSampling n_bias(int v);
+        @MemberSetter
+        public native NtSampling suppressed_ids(@Const IntPointer v);
+        @MemberSetter
+        public native NtSampling n_suppressed(int v);
+    }
+
+    /** {@code nt_sample_result}. */
+    @Name("nt_sample_result")
+    public static class NtSampleResult extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public NtSampleResult() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        @MemberGetter
+        public native int token();
+        @MemberGetter
+        public native float logprob();
+        @MemberGetter
+        public native int n_top();
+        // getter + setter pairs: how JavaCPP recognises accessors of a fixed-size array member
+        public native int top_ids(int i);
+        public native NtSampleResult top_ids(int i, int v);
+        public native float top_logprobs(int i);
+        public native NtSampleResult top_logprobs(int i, float v);
+    }
+
     /** Opaque {@code nt_model*}. */
     @Opaque
     @Name("nt_model")
@@ -253,6 +328,9 @@ public final class NemotronNative {
 
     public static native int nt_sequence_feed_traced(NtSequence sequence, @Const IntPointer tokens, int nTokens,
             FloatPointer logits, int logitsRows, long logitsCapacity, FloatPointer hidden, long hiddenCapacity,
+            NtError error);
+
+    public static native int nt_sequence_sample(NtSequence sequence, @Const NtSampling params, NtSampleResult result,
             NtError error);
 
     public static native void nt_sequence_free(NtSequence sequence);

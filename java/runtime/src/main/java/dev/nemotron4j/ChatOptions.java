@@ -1,0 +1,77 @@
+package dev.nemotron4j;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a chat session starts. Immutable; {@link #builder()}.
+ *
+ * @param system         the system prompt, or null for none
+ * @param thinking       true adds {@code /think} to the system prompt, false {@code /no_think} (the Nemotron
+ *                       Nano 2 template's switches), null leaves the prompts as they are
+ * @param tools          OpenAI-style tool definitions ({@code {"type":"function","function":{…}}}), may be empty
+ * @param templateKwargs extra variables for the chat template (e.g. {@code enable_thinking} of other templates)
+ */
+public record ChatOptions(String system, Boolean thinking, List<Map<String, Object>> tools,
+        Map<String, Object> templateKwargs) {
+    public ChatOptions {
+        tools = List.copyOf(tools);
+        templateKwargs = Map.copyOf(templateKwargs);
+    }
+
+    public static ChatOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().system(system).thinking(thinking).tools(tools).templateKwargs(templateKwargs);
+    }
+
+    /** The system prompt as the template receives it (with the thinking switch appended). */
+    String systemContent() {
+        String base = system == null ? "" : system;
+        if (thinking == null) {
+            return system;
+        }
+        String flag = thinking ? "/think" : "/no_think";
+        return base.isEmpty() ? flag : base + " " + flag;
+    }
+
+    /** Builder for {@link ChatOptions}. */
+    public static final class Builder {
+        private String system;
+        private Boolean thinking;
+        private List<Map<String, Object>> tools = List.of();
+        private Map<String, Object> templateKwargs = Map.of();
+
+        private Builder() {}
+
+        public Builder system(String v) {
+            system = v;
+            return this;
+        }
+
+        public Builder thinking(Boolean v) {
+            thinking = v;
+            return this;
+        }
+
+        public Builder tools(List<Map<String, Object>> v) {
+            tools = v;
+            return this;
+        }
+
+        public Builder templateKwargs(Map<String, Object> v) {
+            templateKwargs = v;
+            return this;
+        }
+
+        public ChatOptions build() {
+            return new ChatOptions(system, thinking, tools, templateKwargs);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.nemotron4j;
+
+import dev.nemotron4j.chat.ChatResources;
+import dev.nemotron4j.generation.Generator;
+import dev.nemotron4j.nativeapi.NativeSequence;
+import dev.nemotron4j.tokenizer.IncrementalDecoder;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A conversation with its engine state. Each turn renders the whole conversation with the model's chat
+ * template, but prefills only what is new: the session keeps a snapshot of the sequence at the end of the
+ * last user turn (before the generation prompt and the reasoning, which the template drops from history)
+ * and continues from it when the new rendering starts with the same tokens; otherwise it prefills from
+ * scratch. Greedy replies are therefore exactly those of a from-scratch render. Turns of one session run
+ * one at a time; sessions are independent. Owns native memory: {@link #close()} it.
+ */
+public final class ChatSession implements AutoCloseable {
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private final NemotronModel model;
+    private final ChatResources resources;
+    private final ChatOptions options;
+    private final List<Map<String, Object>> messages = new ArrayList<>();
+    private Snapshot snapshot;  // the state after `snapshot.tokens`, or null
+    private boolean closed;
+
+    /** A sequence paused after exactly these tokens. */
+    private record Snapshot(int[] tokens, NativeSequence sequence) {}
+
+    ChatSession(NemotronModel model, ChatResources resources, ChatOptions options) {
+        this.model = model;
+        this.resources = resources;
+        this.options = options;
+        String system = options.systemContent();
+        if (system != null) {
+            messages.add(message("system", system));
+        }
+    }
+
+    private ChatSession(ChatSession source) {
+        this.model = source.model;
+        this.resources = source.resources;
+        this.options = source.options;
+        this.messages.addAll(source.messages);
+        this.snapshot = source.snapshot == null ? null
+                : new Snapshot(source.snapshot.tokens, source.snapshot.sequence.fork());
+    }
+
+    /** Sends a user message and returns the whole reply. */
+    public ChatReply send(String userMessage, Generation generation) {
+        return stream(userMessage, generation, delta -> {});
+    }
+
+    /** Sends a user message, streaming the reply's deltas to {@code listener} on this thread. */
+    public ChatReply stream(String userMessage, Generation generation, Consumer<Delta> listener) {
+        return turn(userMessage, generation, listener, () -> false);
+    }
+
+    /**
+     * Sends a user message and publishes the reply's deltas; generation runs on the publisher's
+     * executor. Cancelling the subscription stops generation and frees the sequence at once.
+     */
+    public Flow.Publisher<Delta> publish(String userMessage, Generation generation) {
+        SubmissionPublisher<Delta> publisher = new SubmissionPublisher<>();
+        return subscriber -> {
+            publisher.subscribe(subscriber);
+            Thread worker = new Thread(() -> {
+                try {
+                    turn(userMessage, generation, publisher::submit, () -> publisher.getNumberOfSubscribers() == 0);
+                    publisher.close();
+                } catch (RuntimeException e) {
+                    publisher.closeExceptionally(e);
+                }
+            }, "nemotron4j-reply");
+            worker.setDaemon(true);
+            worker.start();
+        };
+    }
+
+    /** The conversation so far (system, user and assistant messages as the template receives them). */
+    public synchronized List<Map<String, Object>> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** An independent copy of this conversation and its state: the two continue separately. */
+    public synchronized ChatSession fork() {
+        checkOpen();
+        return new ChatSession(this);
+    }
+
+    private synchronized ChatReply turn(String userMessage, Generation generation, Consumer<Delta> listener,
+            BooleanSupplier cancelled) {
+        checkOpen();
+        if (userMessage == null) {
+            throw new InvalidRequestException("the user message must not be null");
+        }
+        List<Map<String, Object>> next = new ArrayList<>(messages);
+        next.add(message("user", userMessage));
+        String history = resources.render(next, options.tools(), options.templateKwargs(), false);
+        String prompt = resources.render(next, options.tools(), options.templateKwargs(), true);
+        int[] promptTokens = resources.tokenizer().encode(prompt);
+        int[] historyTokens = prompt.startsWith(history) ? resources.tokenizer().encode(history) : new int[0];
+        if (!startsWith(promptTokens, historyTokens)) {
+            historyTokens = new int[0];  // the template's history is not a token prefix: no split point
+        }
+        int context = model.config().maxPositionEmbeddings();
+        if (promptTokens.length >= context) {
+            throw new ContextLengthExceededException("the prompt has " + promptTokens.length
+                    + " tokens; the model's context length is " + context);
+        }
+
+        int cached = 0;
+        NativeSequence sequence;
+        if (snapshot != null && startsWith(promptTokens, snapshot.tokens)) {
+            sequence = snapshot.sequence.fork();
+            cached = snapshot.tokens.length;
+        } else {
+            sequence = model.newNativeSequence();
+        }
+        Snapshot kept = null;
+        try {
+            if (historyTokens.length > cached) {
+                feed(sequence, Arrays.copyOfRange(historyTokens, cached, historyTokens.length));
+                kept = new Snapshot(historyTokens, sequence.fork());
+            }
+            feed(sequence, Arrays.copyOfRange(promptTokens, Math.max(cached, historyTokens.length), promptTokens.length));
+            ChatReply reply = generate(sequence, generation, promptTokens, cached, listener, cancelled);
+            messages.clear();
+            messages.addAll(next);
+            messages.add(assistantMessage(reply));
+            if (kept != null) {
+                replaceSnapshot(kept);
+                kept = null;
+            }
+            return reply;
+        } finally {
+            sequence.close();
+            if (kept != null) {
+                kept.sequence.close();
+            }
+        }
+    }
+
+    private ChatReply generate(NativeSequence sequence, Generation generation, int[] promptTokens, int cached,
+            Consumer<Delta> listener, BooleanSupplier cancelled) {
+        int room = model.config().maxPositionEmbeddings() - promptTokens.length;
+        Generation bounded = generation.maxTokens() <= room ? generation
+                : generation.toBuilder().maxTokens(room).build();
+        int[] forced = resources.tokenizer().encode(generation.budgetForcedText());
+        String promptText = resources.tokenizer().decode(Arrays.copyOfRange(promptTokens,
+                Math.max(0, promptTokens.length - 4), promptTokens.length));
+        boolean startsInReasoning = promptText.endsWith("<think>\n") || promptText.endsWith("<think>");
+        var setup = new Generator.Setup(resources.endOfTurnIds(), forced, startsInReasoning,
+                !options.tools().isEmpty(), promptTokens.length, cached,
+                resources.tokenizer().tokenId("</think>").orElse(-1));
+        IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());
+        var text = new dev.nemotron4j.generation.TokenText() {
+            @Override
+            public String push(int token) {
+                return decoder.push(token);
+            }
+
+            @Override
+            public String flush() {
+                return decoder.flush();
+            }
+        };
+        long seed = generation.seed() != null ? generation.seed() : SEEDS.nextLong();
+        return new Generator(sequence, text, setup, bounded, seed, listener, cancelled).run();
+    }
+
+    private static void feed(NativeSequence sequence, int[] tokens) {
+        if (tokens.length > 0) {
+            sequence.feed(tokens);
+        }
+    }
+
+    private void replaceSnapshot(Snapshot kept) {
+        if (snapshot != null) {
+            snapshot.sequence.close();
+        }
+        snapshot = kept;
+    }
+
+    /** The assistant turn as the template re-renders it: the answer (reasoning is dropped) and tool calls. */
+    private static Map<String, Object> assistantMessage(ChatReply reply) {
+        Map<String, Object> m = message("assistant", reply.content());
+        if (!reply.toolCalls().isEmpty()) {
+            List<Map<String, Object>> calls = new ArrayList<>();
+            for (ToolCall call : reply.toolCalls()) {
+                calls.add(Map.of("id", call.id(), "type", "function",
+                        "function", Map.of("name", call.name(), "arguments", call.arguments())));
+            }
+            m.put("tool_calls", calls);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> message(String role, String content) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", role);
+        m.put("content", content);
+        return m;
+    }
+
+    private static boolean startsWith(int[] tokens, int[] prefix) {
+        return prefix.length <= tokens.length && Arrays.equals(tokens, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the chat session is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            replaceSnapshot(null);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.nemotron4j.chat;
+
+import dev.nemotron4j.chat.template.ChatTemplate;
+import dev.nemotron4j.chat.template.RenderRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The model's chat template as sessions use it: a conversation in, the prompt text out. */
+final class PromptRenderer {
+    private final ChatTemplate template;
+
+    private PromptRenderer(ChatTemplate template) {
+        this.template = template;
+    }
+
+    static PromptRenderer fromModelFolder(Path dir) {
+        return new PromptRenderer(ChatTemplate.fromModelFolder(dir));
+    }
+
+    String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools, Map<String, Object> kwargs,
+            boolean addGenerationPrompt) {
+        return template.render(RenderRequest.builder().messages(messages).tools(tools).templateKwargs(kwargs)
+                .addGenerationPrompt(addGenerationPrompt).build());
+    }
+}

@@ -1,0 +1,204 @@
+package dev.nemotron4j.generation;
+
+import dev.nemotron4j.ChatReply;
+import dev.nemotron4j.Delta;
+import dev.nemotron4j.FinishReason;
+import dev.nemotron4j.Generation;
+import dev.nemotron4j.ToolCall;
+import dev.nemotron4j.Usage;
+import dev.nemotron4j.chat.parse.ReasoningParser;
+import dev.nemotron4j.chat.parse.ReasoningSplit;
+import dev.nemotron4j.chat.parse.StopMatcher;
+import dev.nemotron4j.chat.parse.StopResult;
+import dev.nemotron4j.chat.parse.ToolCallParser;
+import dev.nemotron4j.chat.parse.ToolCallSplit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * The decoding loop of one reply on one sequence whose prompt is already fed: draw a token, turn it into
+ * text, route the text (stop strings → reasoning / content → tool calls), stream it, feed the token
+ * back; and when the thinking budget runs out, append the forced text's tokens to the same sequence and
+ * go on answering within what is left of {@code maxTokens}. The prompt is never prefilled again.
+ */
+public final class Generator {
+    /** What the loop needs to know about the model and the prompt. */
+    /**
+     * @param reasoningEndToken the id of {@code </think>} when it is one token (reasoning is counted by it,
+     *                          independent of how the detokenizer batches text), else −1
+     */
+    public record Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, boolean startsInReasoning, boolean parseTools,
+            int promptTokens, int cachedTokens, int reasoningEndToken) {
+        public Setup {
+            endOfTurnIds = Set.copyOf(endOfTurnIds);
+            forcedTokens = forcedTokens.clone();
+        }
+    }
+
+    private final DecodeTarget target;
+    private final TokenText text;
+    private final Setup setup;
+    private final Generation generation;
+    private final long seed;
+    private final Consumer<Delta> listener;
+    private final BooleanSupplier cancelled;
+
+    private final ReasoningParser reasoning;
+    private final ToolCallParser tools = new ToolCallParser();
+    private final StopMatcher stops;
+    private final ThinkingBudget budget;
+    private final long outputStart;
+    private final List<Integer> tokenIds = new ArrayList<>();
+    private final List<SampledToken> logprobs = new ArrayList<>();
+    private int reasoningTokens;
+    private int forcedTokens;
+    private boolean reasoningClosed;
+    private FinishReason finish;
+
+    public Generator(DecodeTarget target, TokenText text, Setup setup, Generation generation, long seed,
+            Consumer<Delta> listener, BooleanSupplier cancelled) {
+        this.target = target;
+        this.text = text;
+        this.setup = setup;
+        this.generation = generation;
+        this.seed = seed;
+        this.listener = listener;
+        this.cancelled = cancelled;
+        this.reasoning = setup.startsInReasoning() ? ReasoningParser.startingInReasoning()
+                : ReasoningParser.startingInContent();
+        this.stops = new StopMatcher(generation.stop());
+        this.budget = new ThinkingBudget(generation);
+        this.outputStart = target.length();
+    }
+
+    /** Runs to the end of the reply and returns it; the listener has seen every delta, the last with the reason. */
+    public ChatReply run() {
+        if (inReasoning() && budget.cutsAtStart()) {
+            force();
+        }
+        long step = 0;
+        while (finish == null) {
+            if (cancelled.getAsBoolean()) {
+                finish = FinishReason.CANCELLED;
+                break;
+            }
+            if (tokenIds.size() >= generation.maxTokens()) {
+                finish = FinishReason.LENGTH;
+                break;
+            }
+            SampledToken drawn = target.sample(new SamplingStep(generation, seed, step++, outputStart, suppressedNow()));
+            if (generation.logprobs() > 0) {
+                logprobs.add(drawn);
+            }
+            int token = drawn.token();
+            boolean wasReasoning = inReasoning();
+            tokenIds.add(token);
+            countReasoning(token);
+            if (!generation.ignoreEos()
+                    && (setup.endOfTurnIds().contains(token) || generation.stopTokenIds().contains(token))) {
+                finish = FinishReason.STOP;  // the end-of-turn token ends the reply and is not text
+                break;
+            }
+            String piece = text.push(token);
+            route(piece);
+            if (finish != null || tokenIds.size() >= generation.maxTokens()) {
+                break;  // nothing more will be drawn: no need to feed the token
+            }
+            target.feed(new int[] {token});
+            if (wasReasoning && inReasoning() && budget.cutsAfter(reasoningTokens, piece)) {
+                force();
+            }
+        }
+        if (finish == null) {
+            finish = FinishReason.LENGTH;
+        }
+        return finishReply();
+    }
+
+    private boolean inReasoning() {
+        return setup.startsInReasoning() && !reasoningClosed && !reasoning.reasoningEnded();
+    }
+
+    /** Counts a completion token as reasoning while the reasoning is open ({@code </think>} included). */
+    private void countReasoning(int token) {
+        if (inReasoning()) {
+            reasoningTokens++;
+            reasoningClosed = token == setup.reasoningEndToken();
+        }
+    }
+
+    /**
+     * End-of-turn and stop ids while fewer than minTokens were generated (vLLM's MinTokensLogitsProcessor).
+     * ignoreEos suppresses nothing: as in vLLM the end-of-turn token may be drawn, it just does not stop.
+     */
+    private int[] suppressedNow() {
+        if (tokenIds.size() - forcedTokens >= generation.minTokens()) {
+            return new int[0];
+        }
+        return IntStream.concat(setup.endOfTurnIds().stream().mapToInt(Integer::intValue),
+                generation.stopTokenIds().stream().mapToInt(Integer::intValue)).distinct().toArray();
+    }
+
+    /** The budget cut: the forced text's tokens join the sequence as if generated, in one feed. */
+    private void force() {
+        int[] forced = setup.forcedTokens();
+        target.feed(forced);
+        for (int token : forced) {
+            countReasoning(token);
+            tokenIds.add(token);
+            forcedTokens++;
+            route(text.push(token));
+        }
+    }
+
+    /** Text → stop strings → reasoning / content → tool calls → the listener. */
+    private void route(String piece) {
+        if (finish != null || piece.isEmpty()) {
+            return;
+        }
+        StopResult stop = stops.push(piece);
+        emit(reasoning.push(stop.text()), false);
+        if (stop.stopped()) {
+            finish = FinishReason.STOP;
+        }
+    }
+
+    private void emit(ReasoningSplit split, boolean last) {
+        ToolCallSplit content = setup.parseTools()
+                ? (last ? merge(tools.push(split.content()), tools.finish()) : tools.push(split.content()))
+                : new ToolCallSplit(split.content(), List.of());
+        Delta delta = new Delta(split.reasoning(), content.content(), content.toolCalls(), null);
+        if (!delta.isEmpty()) {
+            listener.accept(delta);
+        }
+    }
+
+    private static ToolCallSplit merge(ToolCallSplit a, ToolCallSplit b) {
+        List<ToolCall> calls = new ArrayList<>(a.toolCalls());
+        calls.addAll(b.toolCalls());
+        return new ToolCallSplit(a.content() + b.content(), calls);
+    }
+
+    private ChatReply finishReply() {
+        // Flush what each stage still holds back (a cut UTF-8 character, a possible marker prefix).
+        if (finish != FinishReason.STOP || !stops.stopped()) {
+            StopResult tail = stops.push(text.flush());
+            StopResult rest = stops.finish();
+            emit(reasoning.push(tail.text() + rest.text()), false);
+        }
+        emit(reasoning.finish(), true);
+        List<ToolCall> calls = setup.parseTools() ? tools.toolCalls() : List.of();
+        if (!calls.isEmpty() && finish == FinishReason.STOP) {
+            finish = FinishReason.TOOL_CALLS;
+        }
+        listener.accept(new Delta("", "", List.of(), finish));
+        String content = setup.parseTools() ? tools.content() : reasoning.content();
+        Usage usage = new Usage(setup.promptTokens(), tokenIds.size(), reasoningTokens, setup.cachedTokens(),
+                forcedTokens);
+        return new ChatReply(reasoning.reasoning(), content, calls, finish, usage, tokenIds, logprobs);
+    }
+}
