@@ -6,7 +6,8 @@ public enum BudgetMode {
     STRICT,
     /**
      * NVIDIA's recipe: after N tokens, end at the next newline; if none comes within
-     * {@link Generation#NEWLINE_GRACE_TOKENS} more, cut there.
+     * {@link Generation#NEWLINE_GRACE_TOKENS} more, cut there. A cut right after a newline appends the
+     * forced text from its {@code </think>} on (the line is already ended); a hard cut appends all of it.
      */
     NEWLINE
 }

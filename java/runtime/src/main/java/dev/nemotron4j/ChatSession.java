@@ -155,11 +155,14 @@ public final class ChatSession implements AutoCloseable {
         int room = model.config().maxPositionEmbeddings() - promptTokens.length;
         Generation bounded = generation.maxTokens() <= room ? generation
                 : generation.toBuilder().maxTokens(room).build();
-        int[] forced = resources.tokenizer().encode(generation.budgetForcedText());
+        String forcedText = generation.budgetForcedText();
+        int close = forcedText.indexOf("</think>");
+        int[] forced = resources.tokenizer().encode(forcedText);
+        int[] forcedAtNewline = close > 0 ? resources.tokenizer().encode(forcedText.substring(close)) : forced;
         String promptText = resources.tokenizer().decode(Arrays.copyOfRange(promptTokens,
                 Math.max(0, promptTokens.length - 4), promptTokens.length));
         boolean startsInReasoning = promptText.endsWith("<think>\n") || promptText.endsWith("<think>");
-        var setup = new Generator.Setup(resources.endOfTurnIds(), forced, startsInReasoning,
+        var setup = new Generator.Setup(resources.endOfTurnIds(), forced, forcedAtNewline, startsInReasoning,
                 !options.tools().isEmpty(), promptTokens.length, cached,
                 resources.tokenizer().tokenId("</think>").orElse(-1));
         IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());

@@ -130,4 +130,34 @@ class ChatDemoIT {
             assertTrue(work.feedCalls() <= 3 + reasoning.length + answer.length - 1, "prompt (history + generation prompt), forced text, then one feed per token: " + work.feedCalls());
         }
     }
+
+    @Test
+    void newlineBudgetEndsAtTheLineEndLikeTheNaturalReply() {
+        JsonNode natural = demoCase("think_9*8");
+        try (ChatSession chat = model.newChat(ChatOptions.builder().system(natural.get("system").asText()).build())) {
+            ChatReply reply = chat.send(natural.get("user").asText(), Generation.builder().greedy().maxTokens(256)
+                    .thinkingBudget(8).budgetMode(BudgetMode.NEWLINE).build());
+            // The reasoning's only newline is the one before </think>: the cut lands there and appends
+            // "</think>\n\n", the very tokens the model would have produced.
+            assertArrayEquals(ids(natural.get("greedy_ids")), reply.tokenIds().stream().mapToInt(Integer::intValue).toArray());
+            assertEquals(3, reply.usage().forcedTokens());
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameReply() {
+        Generation sampled = Generation.builder().temperature(1.5).topP(0.95).maxTokens(60).build();
+        java.util.Set<List<Integer>> distinct = new java.util.HashSet<>();
+        for (long seed = 1; seed <= 6; seed++) {
+            Generation g = sampled.toBuilder().seed(seed).build();
+            try (ChatSession a = model.newChat(ChatOptions.builder().thinking(true).build());
+                    ChatSession b = model.newChat(ChatOptions.builder().thinking(true).build())) {
+                ChatReply x = a.send("What is 7+5?", g);
+                ChatReply y = b.send("What is 7+5?", g);
+                assertEquals(x.tokenIds(), y.tokenIds(), "seed " + seed);
+                distinct.add(x.tokenIds());
+            }
+        }
+        assertTrue(distinct.size() > 1, "different seeds draw different replies at temperature 1.5");
+    }
 }

@@ -76,6 +76,11 @@ final class ChatCommand implements Callable<Integer> {
                         }
                         continue;
                     }
+                    if (command.startsWith("/") && !command.startsWith("/think ") && !command.startsWith("/no_think ")) {
+                        out.println("unknown command " + command.split("\\s+")[0]
+                                + "; commands: /think, /no_think, /budget N, /budget off, /reset, /exit");
+                        continue;
+                    }
                     try {
                         ChatReply reply = chat.stream(line, generation, new ReplyPrinter(out, color));
                         out.printf("(%d prompt tokens, %d reused; %d completion tokens, %s)%n",

@@ -31,11 +31,17 @@ class CliIT {
     }
 
     private Run run(String... args) throws IOException, InterruptedException {
+        return runWithInput("", args);
+    }
+
+    private Run runWithInput(String input, String... args) throws IOException, InterruptedException {
         // user.home points into the temp folder: the bundled model's extraction cache stays there
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + elsewhere.resolve("home"), "-jar", System.getProperty("nemotron4j.jar")));
         command.addAll(List.of(args));
+        Files.writeString(elsewhere.resolve("in.txt"), input);
         Process p = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectInput(elsewhere.resolve("in.txt").toFile())
                 .redirectOutput(elsewhere.resolve("out.txt").toFile())
                 .redirectError(elsewhere.resolve("err.txt").toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the command finished");
@@ -97,6 +103,17 @@ class CliIT {
         assertEquals(0, streamed.exit(), streamed.err());
         assertTrue(streamed.out().contains("2 + 2 equals **4**."), streamed.out());
         assertFalse(streamed.out().contains("[reasoning]"), "no reasoning with /no_think");
+    }
+
+    @Test
+    void chatAnswersAndReusesTheConversation() throws Exception {
+        Run r = runWithInput("/think\nWhat is 2+2?\n/budget 8\nWhat is 7+5?\n/bogus budget\n/exit\n", "chat",
+                "--temperature", "0");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("2 + 2 equals **4**."), r.out());
+        assertTrue(r.out().contains("(thinking budget 8 tokens)"), r.out());
+        assertTrue(r.out().contains("unknown command /bogus"), r.out());
+        assertTrue(r.out().matches("(?s).*\\(\\d+ prompt tokens, [1-9]\\d* reused.*"), "the second turn reuses the first: " + r.out());
     }
 
     @Test

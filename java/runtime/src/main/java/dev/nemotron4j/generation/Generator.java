@@ -28,14 +28,18 @@ import java.util.stream.IntStream;
 public final class Generator {
     /** What the loop needs to know about the model and the prompt. */
     /**
+     * @param forcedTokens        the budget's forced text, for a cut in the middle of a line
+     * @param forcedTokensAtNewline the same text from its {@code </think>} on, for a NEWLINE-mode cut that
+     *                          falls right after a newline (the line is already ended)
      * @param reasoningEndToken the id of {@code </think>} when it is one token (reasoning is counted by it,
      *                          independent of how the detokenizer batches text), else −1
      */
-    public record Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, boolean startsInReasoning, boolean parseTools,
-            int promptTokens, int cachedTokens, int reasoningEndToken) {
+    public record Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, int[] forcedTokensAtNewline,
+            boolean startsInReasoning, boolean parseTools, int promptTokens, int cachedTokens, int reasoningEndToken) {
         public Setup {
             endOfTurnIds = Set.copyOf(endOfTurnIds);
             forcedTokens = forcedTokens.clone();
+            forcedTokensAtNewline = forcedTokensAtNewline.clone();
         }
     }
 
@@ -78,7 +82,7 @@ public final class Generator {
     /** Runs to the end of the reply and returns it; the listener has seen every delta, the last with the reason. */
     public ChatReply run() {
         if (inReasoning() && budget.cutsAtStart()) {
-            force();
+            force(setup.forcedTokens());
         }
         long step = 0;
         while (finish == null) {
@@ -110,7 +114,7 @@ public final class Generator {
             }
             target.feed(new int[] {token});
             if (wasReasoning && inReasoning() && budget.cutsAfter(reasoningTokens, piece)) {
-                force();
+                force(piece.endsWith("\n") ? setup.forcedTokensAtNewline() : setup.forcedTokens());
             }
         }
         if (finish == null) {
@@ -144,8 +148,7 @@ public final class Generator {
     }
 
     /** The budget cut: the forced text's tokens join the sequence as if generated, in one feed. */
-    private void force() {
-        int[] forced = setup.forcedTokens();
+    private void force(int[] forced) {
         target.feed(forced);
         for (int token : forced) {
             countReasoning(token);
