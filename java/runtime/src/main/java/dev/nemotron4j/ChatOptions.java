@@ -11,9 +11,10 @@ import java.util.Map;
  *                       Nano 2 template's switches), null leaves the prompts as they are
  * @param tools          OpenAI-style tool definitions ({@code {"type":"function","function":{…}}}), may be empty
  * @param templateKwargs extra variables for the chat template (e.g. {@code enable_thinking} of other templates)
+ * @param chatTemplate   a Jinja chat template to use instead of the model folder's, or null
  */
 public record ChatOptions(String system, Boolean thinking, List<Map<String, Object>> tools,
-        Map<String, Object> templateKwargs) {
+        Map<String, Object> templateKwargs, String chatTemplate) {
     public ChatOptions {
         tools = List.copyOf(tools);
         templateKwargs = Map.copyOf(templateKwargs);
@@ -28,7 +29,8 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
     }
 
     public Builder toBuilder() {
-        return new Builder().system(system).thinking(thinking).tools(tools).templateKwargs(templateKwargs);
+        return new Builder().system(system).thinking(thinking).tools(tools).templateKwargs(templateKwargs)
+                .chatTemplate(chatTemplate);
     }
 
     /** The system prompt as the template receives it (with the thinking switch appended). */
@@ -47,8 +49,14 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         private Boolean thinking;
         private List<Map<String, Object>> tools = List.of();
         private Map<String, Object> templateKwargs = Map.of();
+        private String chatTemplate;
 
         private Builder() {}
+
+        public Builder chatTemplate(String v) {
+            chatTemplate = v;
+            return this;
+        }
 
         public Builder system(String v) {
             system = v;
@@ -71,7 +79,7 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         }
 
         public ChatOptions build() {
-            return new ChatOptions(system, thinking, tools, templateKwargs);
+            return new ChatOptions(system, thinking, tools, templateKwargs, chatTemplate);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.nemotron4j;
 
 import dev.nemotron4j.chat.ChatResources;
+import dev.nemotron4j.chat.PromptRenderer;
 import dev.nemotron4j.generation.Generator;
 import dev.nemotron4j.nativeapi.NativeSequence;
 import dev.nemotron4j.tokenizer.IncrementalDecoder;
@@ -29,6 +30,7 @@ public final class ChatSession implements AutoCloseable {
     private final NemotronModel model;
     private final ChatResources resources;
     private final ChatOptions options;
+    private final PromptRenderer renderer;
     private final List<Map<String, Object>> messages = new ArrayList<>();
     private Snapshot snapshot;  // the state after `snapshot.tokens`, or null
     private boolean closed;
@@ -40,6 +42,7 @@ public final class ChatSession implements AutoCloseable {
         this.model = model;
         this.resources = resources;
         this.options = options;
+        this.renderer = resources.renderer(options.chatTemplate());
         String system = options.systemContent();
         if (system != null) {
             messages.add(message("system", system));
@@ -50,6 +53,7 @@ public final class ChatSession implements AutoCloseable {
         this.model = source.model;
         this.resources = source.resources;
         this.options = source.options;
+        this.renderer = source.renderer;
         this.messages.addAll(source.messages);
         this.snapshot = source.snapshot == null ? null
                 : new Snapshot(source.snapshot.tokens, source.snapshot.sequence.fork());
@@ -62,7 +66,33 @@ public final class ChatSession implements AutoCloseable {
 
     /** Sends a user message, streaming the reply's deltas to {@code listener} on this thread. */
     public ChatReply stream(String userMessage, Generation generation, Consumer<Delta> listener) {
-        return turn(userMessage, generation, listener, () -> false);
+        return turn(List.of(message("user", checkedText(userMessage))), generation, listener, () -> false);
+    }
+
+    /**
+     * Appends messages of any role the template knows (e.g. {@code {"role":"tool","tool_call_id":…,
+     * "content":…}} answering the last reply's tool calls) and streams the reply to them.
+     */
+    public ChatReply stream(List<Map<String, Object>> newMessages, Generation generation, Consumer<Delta> listener) {
+        if (newMessages == null || newMessages.isEmpty()) {
+            throw new InvalidRequestException("no messages to send");
+        }
+        List<Map<String, Object>> copies = new ArrayList<>();
+        for (Map<String, Object> m : newMessages) {
+            if (!(m.get("role") instanceof String)) {
+                throw new InvalidRequestException("every message needs a string \"role\"");
+            }
+            copies.add(new LinkedHashMap<>(m));
+        }
+        return turn(copies, generation, listener, () -> false);
+    }
+
+    /** A tool's result for one of the last reply's calls, as the message to send back. */
+    public static Map<String, Object> toolResult(ToolCall call, String content) {
+        Map<String, Object> m = message("tool", content);
+        m.put("tool_call_id", call.id());
+        m.put("name", call.name());
+        return m;
     }
 
     /**
@@ -75,7 +105,8 @@ public final class ChatSession implements AutoCloseable {
             publisher.subscribe(subscriber);
             Thread worker = new Thread(() -> {
                 try {
-                    turn(userMessage, generation, publisher::submit, () -> publisher.getNumberOfSubscribers() == 0);
+                    turn(List.of(message("user", checkedText(userMessage))), generation, publisher::submit,
+                            () -> publisher.getNumberOfSubscribers() == 0);
                     publisher.close();
                 } catch (RuntimeException e) {
                     publisher.closeExceptionally(e);
@@ -97,16 +128,20 @@ public final class ChatSession implements AutoCloseable {
         return new ChatSession(this);
     }
 
-    private synchronized ChatReply turn(String userMessage, Generation generation, Consumer<Delta> listener,
-            BooleanSupplier cancelled) {
-        checkOpen();
+    private static String checkedText(String userMessage) {
         if (userMessage == null) {
             throw new InvalidRequestException("the user message must not be null");
         }
+        return userMessage;
+    }
+
+    private synchronized ChatReply turn(List<Map<String, Object>> newMessages, Generation generation,
+            Consumer<Delta> listener, BooleanSupplier cancelled) {
+        checkOpen();
         List<Map<String, Object>> next = new ArrayList<>(messages);
-        next.add(message("user", userMessage));
-        String history = resources.render(next, options.tools(), options.templateKwargs(), false);
-        String prompt = resources.render(next, options.tools(), options.templateKwargs(), true);
+        next.addAll(newMessages);
+        String history = renderer.render(next, options.tools(), options.templateKwargs(), false);
+        String prompt = renderer.render(next, options.tools(), options.templateKwargs(), true);
         int[] promptTokens = resources.tokenizer().encode(prompt);
         int[] historyTokens = prompt.startsWith(history) ? resources.tokenizer().encode(history) : new int[0];
         if (!startsWith(promptTokens, historyTokens)) {

@@ -169,4 +169,34 @@ class ChatSessionIT {
         }
         assertEquals(live, model.liveSequences());
     }
+
+    @Test
+    void toolResultsAreSentBackAsToolMessages() {
+        Map<String, Object> tool = Map.of("type", "function", "function", Map.of("name", "add",
+                "description", "adds two numbers", "parameters", Map.of("type", "object")));
+        try (ChatSession chat = model.newChat(ChatOptions.builder().system("Use tools.").tools(List.of(tool)).build())) {
+            chat.send("What is 2+2?", GREEDY);
+            ToolCall call = new ToolCall("call_1", "add", "{\"a\":2,\"b\":2}");
+            ChatReply reply = chat.stream(List.of(ChatSession.toolResult(call, "4")), GREEDY, d -> {});
+            assertTrue(reply.usage().cachedTokens() > 0, "the tool turn continues from the snapshot");
+            var last = chat.messages().get(chat.messages().size() - 2);
+            assertEquals("tool", last.get("role"));
+            assertEquals("call_1", last.get("tool_call_id"));
+            String prompt = model.chatResources().render(chat.messages().subList(0, chat.messages().size() - 1),
+                    List.of(tool), Map.of(), true);
+            assertTrue(prompt.contains("<TOOL_RESPONSE>") && prompt.contains("4"), prompt);
+        }
+    }
+
+    @Test
+    void aCallerTemplateOverridesTheModels() {
+        String template = "{% for m in messages %}<SPECIAL_11>{{ m['role'] }}\n{{ m['content'] }}\n{% endfor %}"
+                + "{% if add_generation_prompt %}<SPECIAL_11>Assistant\n<think></think>{% endif %}";
+        try (ChatSession chat = model.newChat(ChatOptions.builder().chatTemplate(template).build())) {
+            ChatReply reply = chat.send("What is 2+2?", GREEDY);
+            String expectedPrompt = "<SPECIAL_11>user\nWhat is 2+2?\n<SPECIAL_11>Assistant\n<think></think>";
+            assertEquals(model.chatResources().tokenizer().encode(expectedPrompt).length, reply.usage().promptTokens());
+            assertEquals("", reply.reasoning(), "the override's generation prompt closes the reasoning");
+        }
+    }
 }

@@ -31,6 +31,13 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--system", paramLabel = "TEXT", description = "the system prompt")
     String system;
 
+    @Option(names = "--chat-template", paramLabel = "FILE", description = "a Jinja chat template to use instead of the model's")
+    java.nio.file.Path chatTemplate;
+
+    private String templateSource() throws java.io.IOException {
+        return chatTemplate == null ? null : java.nio.file.Files.readString(chatTemplate);
+    }
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,7 +49,7 @@ final class ChatCommand implements Callable<Integer> {
         try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
             Generation generation = sampling.apply(m.generationDefaults());
             Boolean thinking = null;
-            ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).build());
+            ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).chatTemplate(templateSource()).build());
             try {
                 out.println("nemotron4j chat on " + m.directory().getFileName() + " — /think, /no_think, /budget N, /reset, /exit");
                 while (true) {
@@ -61,7 +68,7 @@ final class ChatCommand implements Callable<Integer> {
                             thinking = command.equals("/think");
                         }
                         chat.close();
-                        chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).build());
+                        chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).chatTemplate(templateSource()).build());
                         out.println("(new conversation" + (thinking == null ? "" : thinking ? ", reasoning on" : ", reasoning off") + ")");
                         continue;
                     }

@@ -32,6 +32,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--system", paramLabel = "TEXT", description = "the system prompt")
     String system;
 
+    @Option(names = "--chat-template", paramLabel = "FILE", description = "a Jinja chat template to use instead of the model's")
+    java.nio.file.Path chatTemplate;
+
+    private String templateSource() throws java.io.IOException {
+        return chatTemplate == null ? null : java.nio.file.Files.readString(chatTemplate);
+    }
+
     @Option(names = "--think", negatable = true, description = "reasoning on (--think) or off (--no-think); default: as the prompts say")
     Boolean think;
 
@@ -45,7 +52,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (NemotronModel m = NemotronModel.load(model.directory(), model.options());
-                ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(think).build())) {
+                ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(think).chatTemplate(templateSource()).build())) {
             var generation = sampling.apply(m.generationDefaults());
             ChatReply reply = json ? chat.send(prompt, generation)
                     : chat.stream(prompt, generation, new ReplyPrinter(out, System.console() != null));

@@ -58,6 +58,11 @@ public final class ChatResources implements AutoCloseable {
         return endOfTurnIds;
     }
 
+    /** The model's template, or {@code source} instead when it is not null (a caller's override). */
+    public PromptRenderer renderer(String source) {
+        return source == null ? renderer : renderer.withSource(source);
+    }
+
     /** Renders a conversation with the model's template. */
     public String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools,
             Map<String, Object> kwargs, boolean addGenerationPrompt) {

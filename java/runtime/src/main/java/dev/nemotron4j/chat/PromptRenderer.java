@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The model's chat template as sessions use it: a conversation in, the prompt text out. */
-final class PromptRenderer {
+/** A chat template as sessions use it: a conversation in, the prompt text out. */
+public final class PromptRenderer {
     private final ChatTemplate template;
 
     private PromptRenderer(ChatTemplate template) {
@@ -18,7 +18,12 @@ final class PromptRenderer {
         return new PromptRenderer(ChatTemplate.fromModelFolder(dir));
     }
 
-    String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools, Map<String, Object> kwargs,
+    /** The same special tokens (bos/eos) with another template source (a caller's override). */
+    PromptRenderer withSource(String source) {
+        return new PromptRenderer(template.withSource(source));
+    }
+
+    public String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools, Map<String, Object> kwargs,
             boolean addGenerationPrompt) {
         return template.render(RenderRequest.builder().messages(messages).tools(tools).templateKwargs(kwargs)
                 .addGenerationPrompt(addGenerationPrompt).build());
