@@ -160,4 +160,21 @@ class ChatDemoIT {
         }
         assertTrue(distinct.size() > 1, "different seeds draw different replies at temperature 1.5");
     }
+
+    @Test
+    void theSeedScenarioRunsInOnePass() {
+        // NVIDIA's example: /think, "What is 2+2?", budget 32, max_tokens 512, temperature 0.6, top_p 0.95.
+        try (ChatSession chat = model.newChat(ChatOptions.builder().system("You are a helpful assistant.").thinking(true)
+                .build())) {
+            EngineCounters before = model.counters();
+            ChatReply r = chat.send("What is 2+2?", model.generationDefaults().thinkingBudget(32).maxTokens(512)
+                    .temperature(0.6).topP(0.95).seed(2026L).build());
+            EngineCounters work = model.counters().since(before);
+            assertEquals(FinishReason.STOP, r.finishReason());
+            assertTrue(!r.reasoning().isEmpty() && !r.content().isEmpty(), r.toString());
+            assertTrue(r.usage().reasoningTokens() <= 32 + 5, "the budget bounds the reasoning: " + r.usage());
+            assertEquals(r.usage().promptTokens() + r.usage().forcedTokens(), work.prefillTokens(),
+                    "the prompt is prefilled once (plus the forced text, if the budget cut)");
+        }
+    }
 }
