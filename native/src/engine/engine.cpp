@@ -26,7 +26,6 @@ struct nt_sequence {
   nemotron::SequenceState state;
   std::vector<float> last_logits;  // [vocab] after the last fed token: sampling reads them here
   bool broken = false;             // a pass failed half-way: the state is inconsistent
-  nemotron::cpu::SamplingWorkspace sampling{};  // reused buffers (not copied meaningfully by a fork)
 };
 
 namespace {
@@ -101,7 +100,7 @@ int32_t nt_sequence_create(nt_model* model, nt_sequence** out, nt_error* error) 
   return guarded(error, [&] {
     require(model && out, NT_INVALID_ARGUMENT, "nt_sequence_create: null argument");
     *out = std::make_unique<nt_sequence>(
-        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype), {}}).release();
+        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype), {}, false}).release();
   });
 }
 
@@ -109,7 +108,7 @@ int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out, nt_error*
   return guarded(error, [&] {
     require(source && out, NT_INVALID_ARGUMENT, "nt_sequence_fork: null argument");
     require(!source->broken, NT_INVALID_ARGUMENT, "cannot fork a sequence whose last feed failed");
-    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state, source->last_logits}).release();
+    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state, source->last_logits, false}).release();
   });
 }
 
@@ -192,8 +191,11 @@ int32_t nt_sequence_sample(nt_sequence* seq, const nt_sampling* params, nt_sampl
     p.output_ids = history.data() + params->output_start;
     p.n_output = n - params->output_start;
     p.n_logprobs = params->n_logprobs;
+    // Scratch buffers (vocab-sized, ~2.6 MB at 131072) belong to the sampling thread, not the sequence:
+    // they carry nothing between calls, and sequences far outnumber threads.
+    thread_local nemotron::cpu::SamplingWorkspace workspace;
     const nemotron::SampleResult r = nemotron::cpu::sample(
-        seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, seq->sampling);
+        seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, workspace);
     result->token = r.token;
     result->logprob = r.logprob;
     result->n_top = r.n_top;
