@@ -168,7 +168,9 @@ public final class ChatSession implements AutoCloseable {
                 kept = new Snapshot(historyTokens, sequence.fork());
             }
             feed(sequence, Arrays.copyOfRange(promptTokens, Math.max(cached, historyTokens.length), promptTokens.length));
-            ChatReply reply = generate(sequence, generation, promptTokens, cached, listener, cancelled);
+            // The Nemotron template pre-fills "<think>\n" when reasoning is on: the reply starts inside it.
+            boolean startsInReasoning = prompt.stripTrailing().endsWith("<think>");
+            ChatReply reply = generate(sequence, generation, promptTokens, cached, startsInReasoning, listener, cancelled);
             messages.clear();
             messages.addAll(next);
             messages.add(assistantMessage(reply));
@@ -186,7 +188,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private ChatReply generate(NativeSequence sequence, Generation generation, int[] promptTokens, int cached,
-            Consumer<Delta> listener, BooleanSupplier cancelled) {
+            boolean startsInReasoning, Consumer<Delta> listener, BooleanSupplier cancelled) {
         int room = model.config().maxPositionEmbeddings() - promptTokens.length;
         Generation bounded = generation.maxTokens() <= room ? generation
                 : generation.toBuilder().maxTokens(room).build();
@@ -194,9 +196,6 @@ public final class ChatSession implements AutoCloseable {
         int close = forcedText.indexOf("</think>");
         int[] forced = resources.tokenizer().encode(forcedText);
         int[] forcedAtNewline = close > 0 ? resources.tokenizer().encode(forcedText.substring(close)) : forced;
-        String promptText = resources.tokenizer().decode(Arrays.copyOfRange(promptTokens,
-                Math.max(0, promptTokens.length - 4), promptTokens.length));
-        boolean startsInReasoning = promptText.endsWith("<think>\n") || promptText.endsWith("<think>");
         var setup = new Generator.Setup(resources.endOfTurnIds(), forced, forcedAtNewline, startsInReasoning,
                 !options.tools().isEmpty(), promptTokens.length, cached,
                 resources.tokenizer().tokenId("</think>").orElse(-1));
