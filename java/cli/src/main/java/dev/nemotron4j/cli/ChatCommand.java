@@ -1,6 +1,5 @@
 package dev.nemotron4j.cli;
 
-import dev.nemotron4j.ChatOptions;
 import dev.nemotron4j.ChatReply;
 import dev.nemotron4j.ChatSession;
 import dev.nemotron4j.Generation;
@@ -28,15 +27,8 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "the system prompt")
-    String system;
-
-    @Option(names = "--chat-template", paramLabel = "FILE", description = "a Jinja chat template to use instead of the model's")
-    java.nio.file.Path chatTemplate;
-
-    private String templateSource() throws java.io.IOException {
-        return chatTemplate == null ? null : java.nio.file.Files.readString(chatTemplate);
-    }
+    @Mixin
+    ConversationOptions conversation;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -49,7 +41,7 @@ final class ChatCommand implements Callable<Integer> {
         try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
             Generation generation = sampling.apply(m.generationDefaults());
             Boolean thinking = null;
-            ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).chatTemplate(templateSource()).build());
+            ChatSession chat = m.newChat(conversation.chatOptions(thinking));
             try {
                 out.println("nemotron4j chat on " + m.directory().getFileName() + " — /think, /no_think, /budget N, /reset, /exit");
                 while (true) {
@@ -68,7 +60,7 @@ final class ChatCommand implements Callable<Integer> {
                             thinking = command.equals("/think");
                         }
                         chat.close();
-                        chat = m.newChat(ChatOptions.builder().system(system).thinking(thinking).chatTemplate(templateSource()).build());
+                        chat = m.newChat(conversation.chatOptions(thinking));
                         out.println("(new conversation" + (thinking == null ? "" : thinking ? ", reasoning on" : ", reasoning off") + ")");
                         continue;
                     }

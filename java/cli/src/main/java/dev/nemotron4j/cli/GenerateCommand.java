@@ -1,7 +1,6 @@
 package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron4j.ChatOptions;
 import dev.nemotron4j.ChatReply;
 import dev.nemotron4j.ChatSession;
 import dev.nemotron4j.NemotronModel;
@@ -29,15 +28,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the user message")
     String prompt;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "the system prompt")
-    String system;
-
-    @Option(names = "--chat-template", paramLabel = "FILE", description = "a Jinja chat template to use instead of the model's")
-    java.nio.file.Path chatTemplate;
-
-    private String templateSource() throws java.io.IOException {
-        return chatTemplate == null ? null : java.nio.file.Files.readString(chatTemplate);
-    }
+    @Mixin
+    ConversationOptions conversation;
 
     @Option(names = "--think", negatable = true, description = "reasoning on (--think) or off (--no-think); default: as the prompts say")
     Boolean think;
@@ -52,7 +44,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (NemotronModel m = NemotronModel.load(model.directory(), model.options());
-                ChatSession chat = m.newChat(ChatOptions.builder().system(system).thinking(think).chatTemplate(templateSource()).build())) {
+                ChatSession chat = m.newChat(conversation.chatOptions(think))) {
             var generation = sampling.apply(m.generationDefaults());
             ChatReply reply = json ? chat.send(prompt, generation)
                     : chat.stream(prompt, generation, new ReplyPrinter(out, System.console() != null));
