@@ -19,7 +19,9 @@ enum nt_status {
   NT_IO_ERROR = 3,         /* open / stat / mmap failed                                       */
   NT_OUT_OF_MEMORY = 4,    /* an allocation failed; nothing was changed                       */
   NT_UNSUPPORTED = 5,      /* a valid model feature this build does not implement (MoE)       */
-  NT_INTERNAL = 6          /* a bug: the message says where                                   */
+  NT_INTERNAL = 6,         /* a bug: the message says where                                   */
+  NT_CACHE_FULL = 7        /* no free state slot or KV block right now; nothing was changed:
+                              wait for other sequences to finish, or give the cache more memory */
 };
 
 enum nt_dtype { NT_F32 = 0, NT_F16 = 1, NT_BF16 = 2 };
@@ -75,6 +77,12 @@ typedef struct nt_tensor_desc {
 typedef struct nt_model_options {
   int32_t n_threads;           /* 0: all cores */
   int32_t ssm_state_dtype;     /* NT_F32 (default) or NT_BF16 */
+  /* The cache pools, allocated once at load (pages are committed on first use): state_slots Mamba
+   * state slots (conv + SSM state of every Mamba layer: one per live sequence or snapshot) and, with
+   * the rest of cache_bytes, KV blocks of kv_block_tokens tokens (K and V of every attention layer). */
+  int64_t cache_bytes;         /* 0: 1 GiB */
+  int32_t state_slots;         /* 0: as many as half of cache_bytes holds, at most 256 */
+  int32_t kv_block_tokens;     /* 0: 16 */
 } nt_model_options;
 
 typedef struct nt_model nt_model;
@@ -87,6 +95,13 @@ typedef struct nt_model_stats {
   int64_t state_bytes_per_sequence; /* conv + SSM state of every Mamba layer */
   int64_t kv_bytes_per_token;  /* K and V of every attention layer, float32 */
   int32_t n_threads;
+  /* The cache pools (see nt_model_options); *_free change as sequences come and go. */
+  int32_t state_slots;
+  int32_t state_slots_free;
+  int32_t kv_block_tokens;
+  int64_t kv_blocks;
+  int64_t kv_blocks_free;
+  int64_t kv_bytes_per_block;
 } nt_model_stats;
 
 int32_t nt_model_load(const nt_config* config, const char* const* file_paths, int32_t n_files,
@@ -95,9 +110,27 @@ int32_t nt_model_load(const nt_config* config, const char* const* file_paths, in
 int32_t nt_model_stats_get(const nt_model* model, nt_model_stats* out_stats, nt_error* error);
 void nt_model_free(nt_model* model);
 
+/* A model with random weights of the shape `config` describes, generated in memory from `seed`
+ * (bfloat16 matrices; norms, A_log, D, dt_bias and conv kernels drawn from ranges a trained model has),
+ * for benchmarks of shapes whose checkpoint is not at hand. Same engine, same speed as a real one. */
+int32_t nt_model_create_random(const nt_config* config, uint64_t seed, const nt_model_options* options,
+                               nt_model** out_model, nt_error* error);
+
+/* The machine's limits, measured now on n_threads threads (0: all): read bandwidth of a reduction over
+ * a buffer larger than the caches, copy bandwidth (bytes read + written), and the float32 FMA peak of a
+ * register-blocked loop. Takes about a second. */
+typedef struct nt_limits {
+  double read_gb_s;
+  double copy_gb_s;
+  double fma_gflop_s;
+} nt_limits;
+int32_t nt_measure_limits(int32_t n_threads, nt_limits* out_limits, nt_error* error);
+
 int32_t nt_sequence_create(nt_model* model, nt_sequence** out_sequence, nt_error* error);
 /* A new sequence with a copy of `source`'s state (a fork: the two continue independently). */
 int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out_sequence, nt_error* error);
+/* nt_sequence_create and nt_sequence_fork take a state slot (NT_CACHE_FULL when none is free). A fork
+ * shares the source's KV blocks (copy on write), so forking is cheap in KV memory. */
 /* Tokens processed so far. */
 int64_t nt_sequence_length(const nt_sequence* sequence);
 /* Appends n_tokens to the sequence and runs the forward pass over them (chunked SSD scan when
@@ -116,6 +149,7 @@ int32_t nt_sequence_feed_traced(nt_sequence* sequence, const int32_t* tokens, in
                                 int32_t logits_rows, int64_t logits_capacity, float* hidden,
                                 int64_t hidden_capacity, nt_error* error);
 void nt_sequence_free(nt_sequence* sequence);
+
 
 /* Sampling parameters of one draw (vLLM's semantics; see native/src/ops/sampling.h). The penalties read
  * the sequence's own token history: prompt = tokens [0, output_start), output = [output_start, length). */
@@ -152,6 +186,27 @@ typedef struct nt_sample_result {
  * every feed), without feeding it. */
 int32_t nt_sequence_sample(nt_sequence* sequence, const nt_sampling* params, nt_sample_result* result,
                            nt_error* error);
+
+/* One sequence's part of a batched step. */
+typedef struct nt_batch_entry {
+  nt_sequence* sequence;
+  const int32_t* tokens;
+  int32_t n_tokens;
+  int32_t want_logits;         /* 1: keep the last token's logits in the sequence for sampling */
+} nt_batch_entry;
+
+/* One forward pass over several sequences (each at most once): the dense layers run once over all
+ * their tokens, so every weight is read once per step. Each sequence's result is bit-identical to
+ * feeding it alone with nt_sequence_feed: a 1-token entry takes the decode path (state recurrence, the
+ * per-row dot kernel), a longer one the prefill path (chunked scan, GEMM), whatever else is in the batch.
+ * KV blocks for all entries are reserved first: NT_CACHE_FULL (or any error found before compute)
+ * changes no sequence. */
+int32_t nt_model_feed_batch(nt_model* model, const nt_batch_entry* entries, int32_t n_entries, nt_error* error);
+
+/* nt_sequence_sample for several sequences at once (in parallel): params[i] and results[i] belong to
+ * sequences[i]. */
+int32_t nt_model_sample_batch(nt_model* model, nt_sequence* const* sequences, const nt_sampling* params,
+                              int32_t n, nt_sample_result* results, nt_error* error);
 
 /* Library version string, e.g. "0.1.0 cpu avx2". */
 const char* nt_version(void);

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "cache/sequence_state.h"
+#include "engine/c_api_guard.h"
 #include "engine/status.h"
 #include "model/nemotron_h.h"
 #include "nemotron/nemotron.h"
@@ -32,34 +33,8 @@ namespace {
 using nemotron::Error;
 using nemotron::fail;
 using nemotron::require;
+using nemotron::guarded;
 
-void set_error(nt_error* error, int32_t code, const char* message) {
-  if (error == nullptr) return;
-  error->code = code;
-  std::snprintf(error->message, sizeof error->message, "%s", message);
-}
-
-// Runs `body`, mapping every exception to a status code (never lets one cross the C boundary).
-template <typename Body>
-int32_t guarded(nt_error* error, Body&& body) {
-  try {
-    body();
-    set_error(error, NT_OK, "");
-    return NT_OK;
-  } catch (const Error& e) {
-    set_error(error, e.code(), e.what());
-    return e.code();
-  } catch (const std::bad_alloc&) {
-    set_error(error, NT_OUT_OF_MEMORY, "out of memory");
-    return NT_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    set_error(error, NT_INTERNAL, e.what());
-    return NT_INTERNAL;
-  } catch (...) {
-    set_error(error, NT_INTERNAL, "unknown native exception");
-    return NT_INTERNAL;
-  }
-}
 }  // namespace
 
 extern "C" {
