@@ -1,56 +1,54 @@
-// One sequence's recurrent state: per Mamba layer the conv state [conv_dim, conv_kernel − 1] and the
-// SSM state [n_heads, head_dim, d_state] (float32, or bfloat16 storage like vLLM's
-// --mamba_ssm_cache_dtype), per attention layer its K and V rows [n_tokens, n_kv_heads, head_dim].
-// Contiguous per-sequence K/V for now; the paged block pool of the engine issue replaces kv_layers.
+// One sequence's place in the cache: a Mamba state slot, a block table into the paged KV pool, and the
+// token ids fed so far (sampling penalties and prefix matching read them). Created empty (a zeroed
+// slot) or as a fork of another sequence: the fork copies the slot and shares the KV blocks, copying a
+// shared, partly filled last block only when it first writes to it. Frees everything it holds when
+// destroyed. Not thread-safe by itself: one sequence is fed by one thread at a time.
 #pragma once
 #include <cstdint>
 #include <vector>
 
-#include "model/hparams.h"
-#include "ops/tensor_view.h"
+#include "cache/cache_pools.h"
 
 namespace nemotron {
 
-struct MambaLayerState {
-  std::vector<float> conv;         // [conv_dim, conv_kernel − 1], oldest input first
-  std::vector<float> ssm;          // [n_heads, head_dim, d_state] when the state dtype is F32
-  std::vector<uint16_t> ssm_bf16;  // same shape when it is BF16
-};
-
-struct KvLayerCache {
-  std::vector<float> k;  // [length, n_kv_heads, head_dim]
-  std::vector<float> v;
-};
-
 class SequenceState {
  public:
-  SequenceState(const HParams& hp, DType ssm_dtype);
+  // Both throw Error(NT_CACHE_FULL) when no state slot is free.
+  explicit SequenceState(CachePools& pools);
+  SequenceState(const SequenceState& source);  // a fork
+  SequenceState& operator=(const SequenceState&) = delete;
+  ~SequenceState();
 
   int64_t length() const { return length_; }
-  // Makes room for n more tokens up front, so a forward pass cannot fail half-way through
-  // (throws Error(NT_OUT_OF_MEMORY) and changes nothing when it cannot).
+  // KV blocks that reserve_tokens(n_more) would take from the pool (including a copy-on-write block).
+  int64_t blocks_needed(int64_t n_more) const;
+  // Makes room for n more tokens up front, so a forward pass cannot fail half-way through: throws
+  // Error(NT_CACHE_FULL) or Error(NT_OUT_OF_MEMORY) and changes nothing when it cannot.
   void reserve_tokens(int64_t n_more);
-  // Records n tokens as processed (their ids are kept: sampling penalties and prefix matching read them).
-  void append(const int32_t* tokens, int64_t n) {
-    token_ids_.insert(token_ids_.end(), tokens, tokens + n);  // capacity was reserved: cannot throw
-    length_ += n;
-  }
+  // Records n tokens as processed (after their forward pass wrote their K/V and state).
+  void append(const int32_t* tokens, int64_t n);
   const std::vector<int32_t>& token_ids() const { return token_ids_; }
 
-  std::vector<MambaLayerState>& mamba_layers() { return mamba_; }
-  std::vector<KvLayerCache>& kv_layers() { return kv_; }
-  DType ssm_dtype() const { return ssm_dtype_; }
-
-  static int64_t state_bytes(const HParams& hp, DType ssm_dtype);
-  static int64_t kv_bytes_per_token(const HParams& hp);
+  MambaStateView mamba(int64_t mamba_layer) const { return pools_.states.layer(slot_, mamba_layer); }
+  DType ssm_dtype() const { return pools_.states.ssm_dtype(); }
+  const KvBlockPool& kv_pool() const { return pools_.kv; }
+  const int32_t* block_table() const { return blocks_.data(); }
+  // Where position `position` of attention layer `layer` keeps its K (or V) row; its block is reserved.
+  float* k_row(int64_t layer, int64_t position) const { return row(pools_.kv.k_pool(layer), position); }
+  float* v_row(int64_t layer, int64_t position) const { return row(pools_.kv.v_pool(layer), position); }
 
  private:
-  int64_t kv_row_;  // n_kv_heads × head_dim
+  float* row(float* pool, int64_t position) const {
+    const int64_t bt = pools_.kv.block_tokens();
+    return pool + (blocks_[position / bt] * bt + position % bt) * pools_.kv.row_floats();
+  }
+  bool last_block_shared() const;
+
+  CachePools& pools_;
+  int32_t slot_;
   int64_t length_ = 0;
-  DType ssm_dtype_;
+  std::vector<int32_t> blocks_;  // covers positions [0, blocks_.size() × block_tokens)
   std::vector<int32_t> token_ids_;
-  std::vector<MambaLayerState> mamba_;
-  std::vector<KvLayerCache> kv_;
 };
 
 }  // namespace nemotron

@@ -9,20 +9,28 @@
 #include <memory>
 #include <new>
 
+#include "cache/cache_pools.h"
 #include "cache/sequence_state.h"
 #include "engine/c_api_guard.h"
 #include "engine/status.h"
 #include "model/nemotron_h.h"
 #include "nemotron/nemotron.h"
 #include "ops/sampling.h"
+#include "weights/random_weights.h"
 
 struct nt_model {
   std::unique_ptr<nemotron::NemotronH> model;
+  std::unique_ptr<nemotron::CachePools> pools;  // outlives every sequence: Java closes them first
   nemotron::DType ssm_dtype;
   int n_threads;
 };
 
 struct nt_sequence {
+  explicit nt_sequence(nt_model* model) : owner(model), state(*model->pools) {}
+  // A fork: the state is forked in place (SequenceState's copy takes a slot and shares KV blocks).
+  explicit nt_sequence(const nt_sequence& source)
+      : owner(source.owner), state(source.state), last_logits(source.last_logits) {}
+
   nt_model* owner;
   nemotron::SequenceState state;
   std::vector<float> last_logits;  // [vocab] after the last fed token: sampling reads them here
@@ -35,6 +43,90 @@ using nemotron::fail;
 using nemotron::require;
 using nemotron::guarded;
 
+std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_ptr<nemotron::WeightStore> store,
+                                     const nt_model_options& options) {
+  require(options.ssm_state_dtype == NT_F32 || options.ssm_state_dtype == NT_BF16, NT_INVALID_ARGUMENT,
+          "ssm_state_dtype must be float32 or bfloat16");
+  auto handle = std::make_unique<nt_model>();
+  handle->ssm_dtype = static_cast<nemotron::DType>(options.ssm_state_dtype);
+  // Sized before the model binds its weights: a budget that cannot work fails fast.
+  const nemotron::CachePlan plan = nemotron::CachePlan::from(
+      hp, handle->ssm_dtype, {options.cache_bytes, options.state_slots, options.kv_block_tokens});
+  handle->model = std::make_unique<nemotron::NemotronH>(hp, std::move(store));
+  handle->pools = std::make_unique<nemotron::CachePools>(hp, handle->ssm_dtype, plan);
+  handle->n_threads = options.n_threads > 0 ? options.n_threads : omp_get_num_procs();
+  return handle;
+}
+
+void check_tokens(const nemotron::HParams& hp, const int32_t* tokens, int32_t n_tokens) {
+  require(tokens && n_tokens > 0, NT_INVALID_ARGUMENT, "no tokens to feed");
+  for (int32_t i = 0; i < n_tokens; ++i)
+    require(tokens[i] >= 0 && tokens[i] < hp.vocab_size, NT_INVALID_ARGUMENT,
+            "token id " + std::to_string(tokens[i]) + " at position " + std::to_string(i) +
+                " is outside the vocabulary [0, " + std::to_string(hp.vocab_size) + ")");
+}
+
+void check_usable(const nt_sequence* seq) {
+  require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
+}
+
+// Runs the items, marking every sequence of the batch unusable if the pass fails half-way.
+void run_forward(nt_model& model, const std::vector<nemotron::FeedItem>& items,
+                 const std::vector<nt_sequence*>& sequences, const nemotron::HiddenTrace* trace) {
+  omp_set_num_threads(model.n_threads);
+  try {
+    model.model->forward(items, trace);
+  } catch (...) {
+    for (nt_sequence* seq : sequences) seq->broken = true;
+    throw;
+  }
+}
+
+nemotron::SamplingParams sampling_params(const nt_sampling& params, const std::vector<int32_t>& history) {
+  const int64_t n = static_cast<int64_t>(history.size());
+  require(params.output_start >= 0 && params.output_start <= n, NT_INVALID_ARGUMENT,
+          "output_start " + std::to_string(params.output_start) + " is outside the sequence [0, " +
+              std::to_string(n) + "]");
+  nemotron::SamplingParams p{};
+  p.temperature = params.temperature;
+  p.top_k = params.top_k;
+  p.top_p = params.top_p;
+  p.min_p = params.min_p;
+  p.repetition_penalty = params.repetition_penalty;
+  p.presence_penalty = params.presence_penalty;
+  p.frequency_penalty = params.frequency_penalty;
+  p.seed = params.seed;
+  p.step = params.step;
+  p.bias_ids = params.bias_ids;
+  p.bias_values = params.bias_values;
+  p.n_bias = params.n_bias;
+  p.suppressed_ids = params.suppressed_ids;
+  p.n_suppressed = params.n_suppressed;
+  p.prompt_ids = history.data();
+  p.n_prompt = params.output_start;
+  p.output_ids = history.data() + params.output_start;
+  p.n_output = n - params.output_start;
+  p.n_logprobs = params.n_logprobs;
+  return p;
+}
+
+void sample_one(nt_sequence* seq, const nt_sampling* params, nt_sample_result* result) {
+  require(seq && params && result, NT_INVALID_ARGUMENT, "sampling: null argument");
+  check_usable(seq);
+  require(!seq->last_logits.empty(), NT_INVALID_ARGUMENT, "nothing was fed yet: there are no logits to sample");
+  const nemotron::SamplingParams p = sampling_params(*params, seq->state.token_ids());
+  // Scratch buffers (vocab-sized, ~2.6 MB at 131072) belong to the sampling thread, not the sequence:
+  // they carry nothing between calls, and sequences far outnumber threads.
+  thread_local nemotron::cpu::SamplingWorkspace workspace;
+  const nemotron::SampleResult r = nemotron::cpu::sample(
+      seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, workspace);
+  result->token = r.token;
+  result->logprob = r.logprob;
+  result->n_top = r.n_top;
+  std::copy(r.top_ids, r.top_ids + r.n_top, result->top_ids);
+  std::copy(r.top_logprobs, r.top_logprobs + r.n_top, result->top_logprobs);
+}
+
 }  // namespace
 
 extern "C" {
@@ -46,14 +138,18 @@ int32_t nt_model_load(const nt_config* config, const char* const* file_paths, in
     require(config && options && out_model, NT_INVALID_ARGUMENT, "nt_model_load: null argument");
     *out_model = nullptr;
     const nemotron::HParams hp = nemotron::HParams::from(*config);
-    require(options->ssm_state_dtype == NT_F32 || options->ssm_state_dtype == NT_BF16, NT_INVALID_ARGUMENT,
-            "ssm_state_dtype must be float32 or bfloat16");
-    auto store = std::make_unique<nemotron::WeightStore>(file_paths, n_files, tensors, n_tensors);
-    auto handle = std::make_unique<nt_model>();
-    handle->model = std::make_unique<nemotron::NemotronH>(hp, std::move(store));
-    handle->ssm_dtype = static_cast<nemotron::DType>(options->ssm_state_dtype);
-    handle->n_threads = options->n_threads > 0 ? options->n_threads : omp_get_num_procs();
-    *out_model = handle.release();
+    *out_model = make_model(hp, std::make_unique<nemotron::WeightStore>(file_paths, n_files, tensors, n_tensors),
+                            *options).release();
+  });
+}
+
+int32_t nt_model_create_random(const nt_config* config, uint64_t seed, const nt_model_options* options,
+                               nt_model** out_model, nt_error* error) {
+  return guarded(error, [&] {
+    require(config && options && out_model, NT_INVALID_ARGUMENT, "nt_model_create_random: null argument");
+    *out_model = nullptr;
+    const nemotron::HParams hp = nemotron::HParams::from(*config);
+    *out_model = make_model(hp, nemotron::make_random_weights(hp, seed), *options).release();
   });
 }
 
@@ -63,9 +159,16 @@ int32_t nt_model_stats_get(const nt_model* model, nt_model_stats* out, nt_error*
     const nemotron::HParams& hp = model->model->hparams();
     out->weight_bytes_mapped = model->model->weights().mapped_bytes();
     out->weight_bytes_owned = model->model->weights().owned_bytes();
-    out->state_bytes_per_sequence = nemotron::SequenceState::state_bytes(hp, model->ssm_dtype);
-    out->kv_bytes_per_token = nemotron::SequenceState::kv_bytes_per_token(hp);
+    const nemotron::CachePools& pools = *model->pools;
+    out->state_bytes_per_sequence = nemotron::StateSlotPool::bytes_per_slot(hp, model->ssm_dtype);
+    out->kv_bytes_per_token = nemotron::KvBlockPool::bytes_per_block(hp, 1);
     out->n_threads = model->n_threads;
+    out->state_slots = static_cast<int32_t>(pools.states.n_slots());
+    out->state_slots_free = static_cast<int32_t>(pools.states.n_free());
+    out->kv_block_tokens = static_cast<int32_t>(pools.kv.block_tokens());
+    out->kv_blocks = pools.kv.n_blocks();
+    out->kv_blocks_free = pools.kv.n_free();
+    out->kv_bytes_per_block = nemotron::KvBlockPool::bytes_per_block(hp, pools.kv.block_tokens());
   });
 }
 
@@ -74,8 +177,7 @@ void nt_model_free(nt_model* model) { delete model; }
 int32_t nt_sequence_create(nt_model* model, nt_sequence** out, nt_error* error) {
   return guarded(error, [&] {
     require(model && out, NT_INVALID_ARGUMENT, "nt_sequence_create: null argument");
-    *out = std::make_unique<nt_sequence>(
-        nt_sequence{model, nemotron::SequenceState(model->model->hparams(), model->ssm_dtype), {}, false}).release();
+    *out = std::make_unique<nt_sequence>(model).release();
   });
 }
 
@@ -83,7 +185,7 @@ int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out, nt_error*
   return guarded(error, [&] {
     require(source && out, NT_INVALID_ARGUMENT, "nt_sequence_fork: null argument");
     require(!source->broken, NT_INVALID_ARGUMENT, "cannot fork a sequence whose last feed failed");
-    *out = std::make_unique<nt_sequence>(nt_sequence{source->owner, source->state, source->last_logits, false}).release();
+    *out = std::make_unique<nt_sequence>(*source).release();
   });
 }
 
@@ -98,15 +200,12 @@ int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t
                                 int32_t logits_rows, int64_t logits_capacity, float* hidden,
                                 int64_t hidden_capacity, nt_error* error) {
   return guarded(error, [&] {
-    require(seq && tokens && n_tokens > 0, NT_INVALID_ARGUMENT, "nt_sequence_feed: no tokens");
-    require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
-    const nemotron::NemotronH& model = *seq->owner->model;
-    const nemotron::HParams& hp = model.hparams();
+    require(seq != nullptr, NT_INVALID_ARGUMENT, "nt_sequence_feed: null sequence");
+    check_usable(seq);
+    nt_model& owner = *seq->owner;
+    const nemotron::HParams& hp = owner.model->hparams();
     const int64_t vocab = hp.vocab_size;
-    for (int32_t i = 0; i < n_tokens; ++i)
-      require(tokens[i] >= 0 && tokens[i] < vocab, NT_INVALID_ARGUMENT,
-              "token id " + std::to_string(tokens[i]) + " at position " + std::to_string(i) +
-                  " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+    check_tokens(hp, tokens, n_tokens);
     require(logits_rows == 0 || logits_rows == 1 || logits_rows == n_tokens, NT_INVALID_ARGUMENT,
             "logits_rows must be 0, 1 or n_tokens");
     require(logits_rows == 0 || (logits && logits_capacity >= logits_rows * vocab), NT_INVALID_ARGUMENT,
@@ -119,63 +218,80 @@ int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t
     const nemotron::HiddenTrace trace{hidden, n_tokens};
     seq->state.reserve_tokens(n_tokens);
     seq->last_logits.resize(static_cast<size_t>(vocab));
-    omp_set_num_threads(seq->owner->n_threads);
-    try {
-      // The last row's logits always land in the sequence (sampling reads them there); the caller's
-      // buffer gets the rows it asked for.
-      if (logits_rows == 0) {
-        model.forward(seq->state, tokens, n_tokens, seq->last_logits.data(), 1, hidden ? &trace : nullptr);
-      } else {
-        model.forward(seq->state, tokens, n_tokens, logits, logits_rows, hidden ? &trace : nullptr);
-        std::copy(logits + (logits_rows - 1) * vocab, logits + logits_rows * vocab, seq->last_logits.begin());
-      }
-    } catch (...) {
-      seq->broken = true;
-      throw;
-    }
+    // The last row's logits always land in the sequence (sampling reads them there); the caller's
+    // buffer gets the rows it asked for.
+    const nemotron::FeedItem item = logits_rows == 0
+        ? nemotron::FeedItem{&seq->state, tokens, n_tokens, seq->last_logits.data(), 1}
+        : nemotron::FeedItem{&seq->state, tokens, n_tokens, logits, logits_rows};
+    run_forward(owner, {item}, {seq}, hidden ? &trace : nullptr);
+    if (logits_rows > 0) std::copy(logits + (logits_rows - 1) * vocab, logits + logits_rows * vocab, seq->last_logits.begin());
   });
 }
 
 int32_t nt_sequence_sample(nt_sequence* seq, const nt_sampling* params, nt_sample_result* result, nt_error* error) {
+  return guarded(error, [&] { sample_one(seq, params, result); });
+}
+
+int32_t nt_model_feed_batch(nt_model* model, const nt_batch_entry* entries, int32_t n_entries, nt_error* error) {
   return guarded(error, [&] {
-    require(seq && params && result, NT_INVALID_ARGUMENT, "nt_sequence_sample: null argument");
-    require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
-    require(!seq->last_logits.empty(), NT_INVALID_ARGUMENT, "nothing was fed yet: there are no logits to sample");
-    const std::vector<int32_t>& history = seq->state.token_ids();
-    const int64_t n = static_cast<int64_t>(history.size());
-    require(params->output_start >= 0 && params->output_start <= n, NT_INVALID_ARGUMENT,
-            "output_start " + std::to_string(params->output_start) + " is outside the sequence [0, " +
-                std::to_string(n) + "]");
-    nemotron::SamplingParams p{};
-    p.temperature = params->temperature;
-    p.top_k = params->top_k;
-    p.top_p = params->top_p;
-    p.min_p = params->min_p;
-    p.repetition_penalty = params->repetition_penalty;
-    p.presence_penalty = params->presence_penalty;
-    p.frequency_penalty = params->frequency_penalty;
-    p.seed = params->seed;
-    p.step = params->step;
-    p.bias_ids = params->bias_ids;
-    p.bias_values = params->bias_values;
-    p.n_bias = params->n_bias;
-    p.suppressed_ids = params->suppressed_ids;
-    p.n_suppressed = params->n_suppressed;
-    p.prompt_ids = history.data();
-    p.n_prompt = params->output_start;
-    p.output_ids = history.data() + params->output_start;
-    p.n_output = n - params->output_start;
-    p.n_logprobs = params->n_logprobs;
-    // Scratch buffers (vocab-sized, ~2.6 MB at 131072) belong to the sampling thread, not the sequence:
-    // they carry nothing between calls, and sequences far outnumber threads.
-    thread_local nemotron::cpu::SamplingWorkspace workspace;
-    const nemotron::SampleResult r = nemotron::cpu::sample(
-        seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, workspace);
-    result->token = r.token;
-    result->logprob = r.logprob;
-    result->n_top = r.n_top;
-    std::copy(r.top_ids, r.top_ids + r.n_top, result->top_ids);
-    std::copy(r.top_logprobs, r.top_logprobs + r.n_top, result->top_logprobs);
+    require(model && (entries || n_entries == 0) && n_entries >= 0, NT_INVALID_ARGUMENT, "nt_model_feed_batch: null argument");
+    const nemotron::HParams& hp = model->model->hparams();
+    std::vector<nt_sequence*> sequences;
+    int64_t blocks = 0;
+    for (int32_t i = 0; i < n_entries; ++i) {
+      nt_sequence* seq = entries[i].sequence;
+      require(seq && seq->owner == model, NT_INVALID_ARGUMENT,
+              "batch entry " + std::to_string(i) + " is not a sequence of this model");
+      check_usable(seq);
+      check_tokens(hp, entries[i].tokens, entries[i].n_tokens);
+      require(std::find(sequences.begin(), sequences.end(), seq) == sequences.end(), NT_INVALID_ARGUMENT,
+              "a sequence appears twice in one batch");
+      sequences.push_back(seq);
+      blocks += seq->state.blocks_needed(entries[i].n_tokens);
+    }
+    require(blocks <= model->pools->kv.n_free(), NT_CACHE_FULL,
+            "the batch needs " + std::to_string(blocks) + " KV blocks; " + std::to_string(model->pools->kv.n_free()) +
+                " are free");
+    std::vector<nemotron::FeedItem> items;
+    for (int32_t i = 0; i < n_entries; ++i) {
+      nt_sequence* seq = entries[i].sequence;
+      // Another thread may take blocks in between: a later entry can still fail here, and the blocks
+      // reserved for the earlier ones simply stay with them (no state has changed).
+      seq->state.reserve_tokens(entries[i].n_tokens);
+      float* logits = nullptr;
+      if (entries[i].want_logits) {
+        seq->last_logits.resize(static_cast<size_t>(hp.vocab_size));
+        logits = seq->last_logits.data();
+      }
+      items.push_back({&seq->state, entries[i].tokens, entries[i].n_tokens, logits, logits ? 1 : 0});
+    }
+    if (!items.empty()) run_forward(*model, items, sequences, nullptr);
+  });
+}
+
+int32_t nt_model_sample_batch(nt_model* model, nt_sequence* const* sequences, const nt_sampling* params, int32_t n,
+                              nt_sample_result* results, nt_error* error) {
+  return guarded(error, [&] {
+    require(model && n >= 0 && (n == 0 || (sequences && params && results)), NT_INVALID_ARGUMENT,
+            "nt_model_sample_batch: null argument");
+    // Errors are caught per draw (nothing may escape an OpenMP region) and the first one is reported.
+    std::vector<std::string> messages(static_cast<size_t>(n));
+    std::vector<int32_t> codes(static_cast<size_t>(n), NT_OK);
+#pragma omp parallel for schedule(dynamic) num_threads(model->n_threads)
+    for (int32_t i = 0; i < n; ++i) {
+      try {
+        require(sequences[i] && sequences[i]->owner == model, NT_INVALID_ARGUMENT, "not a sequence of this model");
+        sample_one(sequences[i], params + i, results + i);
+      } catch (const nemotron::Error& e) {
+        codes[i] = e.code();
+        messages[i] = e.what();
+      } catch (const std::exception& e) {
+        codes[i] = NT_INTERNAL;
+        messages[i] = e.what();
+      }
+    }
+    for (int32_t i = 0; i < n; ++i)
+      if (codes[i] != NT_OK) nemotron::fail(codes[i], "draw " + std::to_string(i) + " of the batch: " + messages[i]);
   });
 }
 

@@ -1,16 +1,14 @@
-// Attention mixer forward for one sequence over its contiguous K/V cache.
+// Attention mixer forward over a batch: projections once over all rows, then each sequence's new K/V
+// rows into its KV blocks and its queries over its paged cache.
 #include "model/attention_block.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ops/attention.h"
-#include "ops/linear.h"
+#include "model/dense.h"
 
 namespace nemotron {
-namespace {
-const float* bias_or_null(const std::vector<float>& b) { return b.empty() ? nullptr : b.data(); }
-}  // namespace
-
 AttentionWeights AttentionWeights::bind(WeightStore& store, const HParams& hp, const std::string& p) {
   AttentionWeights w;
   const int64_t H = hp.hidden_size, q_dim = hp.n_heads * hp.attn_head_dim, kv_dim = hp.n_kv_heads * hp.attn_head_dim;
@@ -27,24 +25,31 @@ AttentionWeights AttentionWeights::bind(WeightStore& store, const HParams& hp, c
   return w;
 }
 
-void attention_forward(const BlockInput& in, const AttentionWeights& w, KvLayerCache& cache, int64_t n_past) {
+void attention_forward(const BlockInput& in, const AttentionWeights& w, int64_t attention_layer) {
   const HParams& hp = in.hp;
-  const int64_t T = in.n_tokens, q_dim = hp.n_heads * hp.attn_head_dim, kv_dim = hp.n_kv_heads * hp.attn_head_dim;
+  const int64_t n = in.n_rows, q_dim = hp.n_heads * hp.attn_head_dim, kv_dim = hp.n_kv_heads * hp.attn_head_dim;
 
-  std::vector<float> q(static_cast<size_t>(T * q_dim));
-  cpu::linear(in.h, T, w.q_proj, bias_or_null(w.q_bias), q.data());
-  // K/V rows of the new tokens go straight to the end of the cache: [n_past + T, n_kv_heads, head_dim]
-  const size_t old_rows = static_cast<size_t>(n_past * kv_dim), new_rows = static_cast<size_t>((n_past + T) * kv_dim);
-  cache.k.resize(new_rows);  // capacity was reserved: cannot throw
-  cache.v.resize(new_rows);
-  cpu::linear(in.h, T, w.k_proj, bias_or_null(w.k_bias), cache.k.data() + old_rows);
-  cpu::linear(in.h, T, w.v_proj, bias_or_null(w.v_bias), cache.v.data() + old_rows);
+  std::vector<float> q(static_cast<size_t>(n * q_dim)), k(static_cast<size_t>(n * kv_dim)), v(k.size());
+  dense(in, in.h, w.q_proj, w.q_bias, q.data());
+  dense(in, in.h, w.k_proj, w.k_bias, k.data());
+  dense(in, in.h, w.v_proj, w.v_bias, v.data());
 
-  std::vector<float> attended(static_cast<size_t>(T * q_dim));
-  const AttentionShape as{T, n_past, hp.n_heads, hp.n_kv_heads, hp.attn_head_dim, q_dim};
+  std::vector<float> attended(static_cast<size_t>(n * q_dim));
   const float scale = 1.0f / std::sqrt(static_cast<float>(hp.attn_head_dim));
-  cpu::attention_causal(as, q.data(), cache.k.data(), cache.v.data(), scale, attended.data());
-  cpu::linear(attended.data(), T, w.o_proj, bias_or_null(w.o_bias), in.out);
+  for (const BatchSlice& slice : in.slices) {
+    SequenceState& state = *slice.state;
+    const int64_t n_past = state.length(), r0 = slice.first_row;
+    // The new tokens' K/V rows go to their positions' blocks (reserved before the pass).
+    for (int64_t t = 0; t < slice.n_tokens; ++t) {
+      std::copy_n(k.data() + (r0 + t) * kv_dim, kv_dim, state.k_row(attention_layer, n_past + t));
+      std::copy_n(v.data() + (r0 + t) * kv_dim, kv_dim, state.v_row(attention_layer, n_past + t));
+    }
+    const AttentionShape as{slice.n_tokens, n_past, hp.n_heads, hp.n_kv_heads, hp.attn_head_dim, q_dim};
+    const PagedKv kv{state.kv_pool().k_pool(attention_layer), state.kv_pool().v_pool(attention_layer),
+                     state.kv_pool().block_tokens(), state.block_table()};
+    cpu::attention_paged(as, q.data() + r0 * q_dim, kv, scale, attended.data() + r0 * q_dim);
+  }
+  dense(in, attended.data(), w.o_proj, w.o_bias, in.out);
 }
 
 }  // namespace nemotron

@@ -20,7 +20,8 @@ struct AttentionWeights {
   static AttentionWeights bind(WeightStore& store, const HParams& hp, const std::string& prefix);
 };
 
-// `n_past` tokens are already in `cache`; the new K/V rows are appended (capacity reserved by caller).
-void attention_forward(const BlockInput& in, const AttentionWeights& w, KvLayerCache& cache, int64_t n_past);
+// Runs the slices of `in` through attention layer `attention_layer` (its index among the attention
+// layers); each slice's K/V rows are written to its sequence's reserved blocks.
+void attention_forward(const BlockInput& in, const AttentionWeights& w, int64_t attention_layer);
 
 }  // namespace nemotron

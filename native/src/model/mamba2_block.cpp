@@ -1,11 +1,12 @@
-// Mamba2 mixer forward for one sequence. Prefill (n_tokens > 1) runs the chunked SSD scan; decode
-// (one token) the single-step recurrence; both continue the sequence's conv and SSM state.
+// Mamba2 mixer forward over a batch. The projections run once over all rows; then each sequence's slice
+// continues its own conv and SSM state: a one-token slice by the single-step recurrence (slices in
+// parallel), a longer one by the chunked SSD scan (parallel inside).
 #include "model/mamba2_block.h"
 
 #include <cmath>
 
+#include "model/dense.h"
 #include "ops/conv1d.h"
-#include "ops/linear.h"
 #include "ops/rmsnorm_gated.h"
 #include "ops/ssd_chunk_scan.h"
 #include "ops/ssd_state_update.h"
@@ -22,21 +23,69 @@ std::vector<float> optional_floats(WeightStore& store, const std::string& name, 
 
 // Bfloat16 SSM state is widened for the step and rounded once at its end.
 struct SsmStateAccess {
-  MambaLayerState& layer;
-  DType dtype;
+  const MambaStateView& view;
   std::vector<float> widened;
 
   float* begin() {
-    if (dtype != DType::BF16) return layer.ssm.data();
-    widened.resize(layer.ssm_bf16.size());
-    for (size_t i = 0; i < widened.size(); ++i) widened[i] = bf16_to_float(layer.ssm_bf16[i]);
+    if (view.ssm) return view.ssm;
+    widened.resize(static_cast<size_t>(view.ssm_elements));
+    for (size_t i = 0; i < widened.size(); ++i) widened[i] = bf16_to_float(view.ssm_bf16[i]);
     return widened.data();
   }
   void commit() {
-    if (dtype != DType::BF16) return;
-    for (size_t i = 0; i < widened.size(); ++i) layer.ssm_bf16[i] = float_to_bf16(widened[i]);
+    if (view.ssm) return;
+    for (size_t i = 0; i < widened.size(); ++i) view.ssm_bf16[i] = float_to_bf16(widened[i]);
   }
 };
+
+struct MambaScratch {
+  const HParams& hp;
+  const Mamba2Weights& w;
+  const float* zxbcdt;  // [n_rows, d_in_proj]
+  float* conv_out;      // [n_rows, conv_dim]
+  float* dt;            // [n_rows, n_heads]
+  float* y;             // [n_rows, d_inner]
+};
+
+// conv → dt → SSD for one sequence's rows, continuing its state.
+void mamba_slice(const MambaScratch& m, const BatchSlice& slice, int64_t mamba_layer) {
+  const HParams& hp = m.hp;
+  const int64_t T = slice.n_tokens, r0 = slice.first_row, d_inner = hp.d_inner(), conv_dim = hp.conv_dim();
+  const int64_t nh = hp.n_mamba_heads, d_in_proj = hp.d_in_proj(), gN = hp.n_groups * hp.d_state;
+  const MambaStateView state = slice.state->mamba(mamba_layer);
+
+  // xBC → silu(conv) [T, conv_dim] = x [T, n_heads, head_dim] | B [T, n_groups, d_state] | C [same]
+  const float* xBC = m.zxbcdt + r0 * d_in_proj + d_inner;
+  const float* dt_raw = xBC + conv_dim;
+  float* conv_out = m.conv_out + r0 * conv_dim;
+  const ConvShape cs{T, conv_dim, hp.conv_kernel, d_in_proj};
+  const float* conv_bias = m.w.conv_bias.empty() ? nullptr : m.w.conv_bias.data();
+  if (T == 1) {
+    cpu::conv1d_update(cs, xBC, m.w.conv_weight.data(), conv_bias, state.conv, conv_out);
+  } else {
+    cpu::conv1d_prefill(cs, xBC, m.w.conv_weight.data(), conv_bias, state.conv, conv_out);
+  }
+
+  // dt [T, n_heads] = clamp(softplus(dt + dt_bias), time_step_limit)
+  float* dt = m.dt + r0 * nh;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t h = 0; h < nh; ++h) {
+      const float v = softplus(dt_raw[t * d_in_proj + h] + m.w.dt_bias[h]);
+      dt[t * nh + h] = std::fmin(std::fmax(v, hp.dt_min), hp.dt_max);
+    }
+
+  // SSD: y [T, n_heads, head_dim] = C·h + D·x, state carried in the sequence's slot
+  const SsdShape ss{nh, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
+  const SsdInputs si{T, conv_out, conv_out + d_inner, conv_out + d_inner + gN, conv_dim, dt, m.w.A.data(), m.w.D.data()};
+  SsmStateAccess ssm{state, {}};
+  float* ssm_state = ssm.begin();
+  if (T == 1) {
+    cpu::ssd_state_update(ss, si, ssm_state, m.y + r0 * d_inner);
+  } else {
+    cpu::ssd_chunk_scan(ss, si, ssm_state, m.y + r0 * d_inner);
+  }
+  ssm.commit();
+}
 
 }  // namespace
 
@@ -57,54 +106,28 @@ Mamba2Weights Mamba2Weights::bind(WeightStore& store, const HParams& hp, const s
   return w;
 }
 
-void mamba2_forward(const BlockInput& in, const Mamba2Weights& w, MambaLayerState& state, DType ssm_dtype) {
+void mamba2_forward(const BlockInput& in, const Mamba2Weights& w, int64_t mamba_layer) {
   const HParams& hp = in.hp;
-  const int64_t T = in.n_tokens, d_inner = hp.d_inner(), conv_dim = hp.conv_dim(), nh = hp.n_mamba_heads;
-  const int64_t d_in_proj = hp.d_in_proj(), gN = hp.n_groups * hp.d_state;
+  const int64_t n = in.n_rows, d_inner = hp.d_inner(), d_in_proj = hp.d_in_proj();
 
-  // [T, hidden] → zxbcdt [T, d_in_proj] = z [T, d_inner] | xBC [T, conv_dim] | dt [T, n_heads]
-  std::vector<float> zxbcdt(static_cast<size_t>(T * d_in_proj));
-  cpu::linear(in.h, T, w.in_proj, w.in_proj_bias.empty() ? nullptr : w.in_proj_bias.data(), zxbcdt.data());
-  const float* z = zxbcdt.data();
-  const float* xBC = z + d_inner;
-  const float* dt_raw = xBC + conv_dim;
+  // [n, hidden] → zxbcdt [n, d_in_proj] = z [n, d_inner] | xBC [n, conv_dim] | dt [n, n_heads]
+  std::vector<float> zxbcdt(static_cast<size_t>(n * d_in_proj));
+  dense(in, in.h, w.in_proj, w.in_proj_bias, zxbcdt.data());
+  std::vector<float> conv_out(static_cast<size_t>(n * hp.conv_dim())), dt(static_cast<size_t>(n * hp.n_mamba_heads));
+  std::vector<float> y(static_cast<size_t>(n * d_inner));
+  const MambaScratch m{hp, w, zxbcdt.data(), conv_out.data(), dt.data(), y.data()};
 
-  // xBC → silu(conv) [T, conv_dim] = x [T, n_heads, head_dim] | B [T, n_groups, d_state] | C [same]
-  std::vector<float> conv_out(static_cast<size_t>(T * conv_dim));
-  const ConvShape cs{T, conv_dim, hp.conv_kernel, d_in_proj};
-  const float* conv_bias = w.conv_bias.empty() ? nullptr : w.conv_bias.data();
-  if (T == 1) {
-    cpu::conv1d_update(cs, xBC, w.conv_weight.data(), conv_bias, state.conv.data(), conv_out.data());
-  } else {
-    cpu::conv1d_prefill(cs, xBC, w.conv_weight.data(), conv_bias, state.conv.data(), conv_out.data());
-  }
+  // Decode slices are small and independent: one per thread (the ops' own parallel loops then run
+  // serially inside, with the same arithmetic). Prefill slices each use every thread.
+  const int64_t n_decode = in.n_decode_rows, n_slices = static_cast<int64_t>(in.slices.size());
+#pragma omp parallel for schedule(dynamic) if (n_decode > 1)
+  for (int64_t i = 0; i < n_decode; ++i) mamba_slice(m, in.slices[i], mamba_layer);
+  for (int64_t i = n_decode; i < n_slices; ++i) mamba_slice(m, in.slices[i], mamba_layer);
 
-  // dt [T, n_heads] = clamp(softplus(dt + dt_bias), time_step_limit)
-  std::vector<float> dt(static_cast<size_t>(T * nh));
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t h = 0; h < nh; ++h) {
-      const float v = softplus(dt_raw[t * d_in_proj + h] + w.dt_bias[h]);
-      dt[t * nh + h] = std::fmin(std::fmax(v, hp.dt_min), hp.dt_max);
-    }
-
-  // SSD: y [T, n_heads, head_dim] = C·h + D·x, state carried in the sequence's slot
-  const SsdShape ss{nh, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
-  const float* x = conv_out.data();
-  const SsdInputs si{T, x, x + d_inner, x + d_inner + gN, conv_dim, dt.data(), w.A.data(), w.D.data()};
-  std::vector<float> y(static_cast<size_t>(T * d_inner));
-  SsmStateAccess ssm{state, ssm_dtype, {}};
-  float* ssm_state = ssm.begin();
-  if (T == 1) {
-    cpu::ssd_state_update(ss, si, ssm_state, y.data());
-  } else {
-    cpu::ssd_chunk_scan(ss, si, ssm_state, y.data());
-  }
-  ssm.commit();
-
-  // gated RMSNorm per group (in place), then out_proj → [T, hidden]
-  const GatedNormShape gs{T, d_inner, hp.n_groups, d_inner, d_in_proj};
-  cpu::rmsnorm_gated(gs, y.data(), z, w.norm.data(), hp.norm_eps, y.data());
-  cpu::linear(y.data(), T, w.out_proj, w.out_proj_bias.empty() ? nullptr : w.out_proj_bias.data(), in.out);
+  // gated RMSNorm per group (in place), then out_proj → [n, hidden]
+  const GatedNormShape gs{n, d_inner, hp.n_groups, d_inner, d_in_proj};
+  cpu::rmsnorm_gated(gs, y.data(), zxbcdt.data(), w.norm.data(), hp.norm_eps, y.data());
+  dense(in, y.data(), w.out_proj, w.out_proj_bias, in.out);
 }
 
 }  // namespace nemotron

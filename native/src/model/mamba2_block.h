@@ -24,6 +24,8 @@ struct Mamba2Weights {
   static Mamba2Weights bind(WeightStore& store, const HParams& hp, const std::string& prefix);
 };
 
-void mamba2_forward(const BlockInput& in, const Mamba2Weights& w, MambaLayerState& state, DType ssm_dtype);
+// Runs the slices of `in` through Mamba layer `mamba_layer` (its index among the Mamba layers), each
+// continuing its sequence's state.
+void mamba2_forward(const BlockInput& in, const Mamba2Weights& w, int64_t mamba_layer);
 
 }  // namespace nemotron

@@ -1,7 +1,7 @@
 // MLP block forward: relu² between two dense layers.
 #include "model/mlp_block.h"
 
-#include "ops/linear.h"
+#include "model/dense.h"
 
 namespace nemotron {
 
@@ -18,11 +18,11 @@ MlpWeights MlpWeights::bind(WeightStore& store, const HParams& hp, const std::st
 }
 
 void mlp_forward(const BlockInput& in, const MlpWeights& w) {
-  const int64_t T = in.n_tokens, I = in.hp.intermediate_size;
-  std::vector<float> up(static_cast<size_t>(T * I));
-  cpu::linear(in.h, T, w.up_proj, w.up_bias.empty() ? nullptr : w.up_bias.data(), up.data());
+  const int64_t I = in.hp.intermediate_size;
+  std::vector<float> up(static_cast<size_t>(in.n_rows * I));
+  dense(in, in.h, w.up_proj, w.up_bias, up.data());
   for (float& u : up) u = u > 0.0f ? u * u : 0.0f;  // relu²
-  cpu::linear(up.data(), T, w.down_proj, w.down_bias.empty() ? nullptr : w.down_bias.data(), in.out);
+  dense(in, up.data(), w.down_proj, w.down_bias, in.out);
 }
 
 }  // namespace nemotron

@@ -7,6 +7,7 @@
 
 #include "cache/sequence_state.h"
 #include "model/attention_block.h"
+#include "model/block_context.h"
 #include "model/hparams.h"
 #include "model/mamba2_block.h"
 #include "model/mlp_block.h"
@@ -18,6 +19,17 @@ struct Layer {
   LayerKind kind;
   int64_t ordinal;          // index among the layers of its kind (weights and state vectors)
   std::vector<float> norm;  // the block's pre-norm weight [hidden]
+};
+
+// One sequence's part of a forward(): its new tokens, and where the logits of its last n_logit_rows
+// tokens go ([n_logit_rows, vocab]; n_logit_rows is 0, 1 or n_tokens). Ids must already be valid and the
+// state's KV blocks reserved (SequenceState::reserve_tokens).
+struct FeedItem {
+  SequenceState* state;
+  const int32_t* tokens;
+  int64_t n_tokens;
+  float* logits;
+  int64_t n_logit_rows;
 };
 
 // Where forward() records the residual stream, when asked: [n_layers + 1, n_tokens, hidden] with the
@@ -33,17 +45,18 @@ class NemotronH {
   // mis-shaped or unexpected tensor.
   NemotronH(const HParams& hp, std::unique_ptr<WeightStore> store);
 
-  // Runs n_tokens new tokens of `state` through the model. logits: nullptr, or [n_logit_rows, vocab]
-  // for the last n_logit_rows tokens (1 or n_tokens). Token ids must already be valid.
-  void forward(SequenceState& state, const int32_t* tokens, int64_t n_tokens, float* logits,
-               int64_t n_logit_rows, const HiddenTrace* trace = nullptr) const;
+  // Runs each item's new tokens through the model in one batched pass (several passes when an item has
+  // more than kMaxTokensPerPass tokens: each item is split the same way alone or in a batch). A trace
+  // is recorded only for a batch of one item.
+  void forward(const std::vector<FeedItem>& items, const HiddenTrace* trace = nullptr) const;
+  static constexpr int64_t kMaxTokensPerPass = 512;
 
   const HParams& hparams() const { return hp_; }
   const WeightStore& weights() const { return *store_; }
 
  private:
-  void forward_pass(SequenceState& state, const int32_t* tokens, int64_t n_tokens, float* logits,
-                    int64_t n_logit_rows, const HiddenTrace* trace, int64_t trace_row) const;
+  void forward_pass(const std::vector<FeedItem>& items, const HiddenTrace* trace, int64_t trace_row) const;
+  void logits_of(const std::vector<FeedItem>& items, const std::vector<BatchSlice>& slices, const float* x) const;
   void embed(const int32_t* tokens, int64_t n_tokens, float* x) const;
 
   HParams hp_;

@@ -3,12 +3,27 @@
 //   w    [out, in]               F32 / F16 / BF16 as stored (WeightView), used in place
 //   bias [out] or nullptr        float32
 //   y    [n_tokens, out]         float32, contiguous; must not alias x
-// Accumulation in float32 (reference: double). Every weight element is read once per call
-// for the whole token block, so decode and prefill share one kernel.
+// Accumulation in float32 (reference: double). Every weight element is read from memory once per call for
+// the whole token block.
+//
+// Batch invariance: linear_decode and linear_prefill each give every token row bit-identical results
+// whatever else is in the call: how many other rows, where in x the row sits, and the thread count. A
+// sequence therefore gets the same bits alone and inside any continuous batch, as long as the engine
+// routes it to the same path. The two paths sum in different orders, so they differ from each other
+// (by float32 rounding).
+//   linear_decode   dot products, vector lanes along k in a fixed order per (row, token) pair: for the
+//                   few tokens of decode steps; bandwidth-bound at 1 token, compute-bound from ~8 on.
+//   linear_prefill  the packed, register-tiled GEMM: for prompts (packing pays off from ~100 tokens).
+//   linear          linear_decode below 128 tokens, else linear_prefill: for callers that need speed,
+//                   not invariance across calls of different sizes.
 #pragma once
 #include "ops/tensor_view.h"
 
 namespace nemotron {
 namespace ref { void linear(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y); }
-namespace cpu { void linear(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y); }
+namespace cpu {
+void linear_decode(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y);
+void linear_prefill(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y);
+void linear(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y);
+}  // namespace cpu
 }  // namespace nemotron

@@ -1,9 +1,11 @@
-// WeightStore: validation of tensor descriptors against the mapped files, and binding by name.
+// WeightStore: validation of tensor descriptors against the mapped files (or of in-memory tensors), and
+// binding by name.
 #include "weights/weight_store.h"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <new>
 
 #include "engine/status.h"
 
@@ -29,6 +31,21 @@ int64_t checked_numel(const nt_tensor_desc& d, const std::string& name) {
 
 }  // namespace
 
+OwnedTensor OwnedTensor::allocate(std::string name, DType dtype, std::vector<int64_t> shape) {
+  constexpr size_t kAlign = 64;  // a cache line: kernels' vector loads never straddle one needlessly
+  int64_t numel = 1;
+  for (int64_t d : shape) {
+    require(d >= 0 && (d == 0 || numel <= std::numeric_limits<int64_t>::max() / 8 / d), NT_BAD_CHECKPOINT,
+            "tensor " + name + " has an impossible shape");
+    numel *= d;
+  }
+  OwnedTensor t{std::move(name), dtype, std::move(shape), numel * dtype_size(dtype), nullptr};
+  const size_t size = (static_cast<size_t>(t.n_bytes) + kAlign - 1) / kAlign * kAlign;
+  t.data.reset(static_cast<unsigned char*>(std::aligned_alloc(kAlign, std::max(size, kAlign))));
+  if (!t.data) throw std::bad_alloc();
+  return t;
+}
+
 WeightStore::WeightStore(const char* const* file_paths, int32_t n_files, const nt_tensor_desc* tensors,
                          int32_t n_tensors) {
   require(n_files >= 0 && n_tensors >= 0 && (n_files == 0 || file_paths) && (n_tensors == 0 || tensors),
@@ -46,20 +63,53 @@ WeightStore::WeightStore(const char* const* file_paths, int32_t n_files, const n
     require(d.file_index >= 0 && d.file_index < n_files, NT_INVALID_ARGUMENT,
             "tensor " + name + " refers to file #" + std::to_string(d.file_index));
     const MappedFile& file = files_[static_cast<size_t>(d.file_index)];
-    require(d.dtype == NT_F32 || d.dtype == NT_F16 || d.dtype == NT_BF16, NT_BAD_CHECKPOINT,
-            "tensor " + name + " in " + file.path() + " has an unsupported dtype code " + std::to_string(d.dtype));
-    require(d.n_dims >= 0 && d.n_dims <= 4, NT_BAD_CHECKPOINT, "tensor " + name + " has " + std::to_string(d.n_dims) + " dimensions");
-    const int64_t numel = checked_numel(d, name);
-    const int64_t expected_bytes = numel * dtype_size(static_cast<DType>(d.dtype));
-    require(d.n_bytes == expected_bytes, NT_BAD_CHECKPOINT,
-            "tensor " + name + " in " + file.path() + " has " + std::to_string(d.n_bytes) + " bytes but its shape " +
-                shape_text(d.shape, d.n_dims) + " needs " + std::to_string(expected_bytes));
+    check_desc(d, file.path());
     require(d.offset >= 0 && d.offset <= file.size() && d.n_bytes <= file.size() - d.offset, NT_BAD_CHECKPOINT,
             "tensor " + name + " lies outside " + file.path() + " (bytes " + std::to_string(d.offset) + ".." +
                 std::to_string(d.offset + d.n_bytes) + " of " + std::to_string(file.size()) + "): truncated file?");
-    require(index_.emplace(name, entries_.size()).second, NT_BAD_CHECKPOINT, "tensor " + name + " appears twice");
-    entries_.push_back(Entry{d, file.data() + d.offset, false});
+    add_entry(d, file.data() + d.offset, false);
   }
+}
+
+std::unique_ptr<WeightStore> WeightStore::from_memory(std::vector<OwnedTensor> tensors) {
+  std::unique_ptr<WeightStore> store(new WeightStore());
+  store->entries_.reserve(tensors.size());
+  store->owned_.reserve(tensors.size());
+  for (OwnedTensor& t : tensors) {
+    require(t.name.size() < NT_MAX_NAME, NT_BAD_CHECKPOINT, "tensor name too long: " + t.name);
+    require(t.shape.size() <= 4, NT_BAD_CHECKPOINT,
+            "tensor " + t.name + " has " + std::to_string(t.shape.size()) + " dimensions");
+    require(t.data != nullptr, NT_BAD_CHECKPOINT, "tensor " + t.name + " has no data");
+    nt_tensor_desc d{};
+    std::memcpy(d.name, t.name.c_str(), t.name.size() + 1);
+    d.file_index = -1;
+    d.dtype = static_cast<int32_t>(t.dtype);
+    d.n_dims = static_cast<int32_t>(t.shape.size());
+    std::copy(t.shape.begin(), t.shape.end(), d.shape);
+    d.n_bytes = t.n_bytes;
+    check_desc(d, "memory");
+    store->add_entry(d, t.data.get(), true);
+    store->owned_.push_back(std::move(t));
+  }
+  return store;
+}
+
+void WeightStore::check_desc(const nt_tensor_desc& d, const std::string& where) {
+  const std::string name(d.name);
+  require(d.dtype == NT_F32 || d.dtype == NT_F16 || d.dtype == NT_BF16, NT_BAD_CHECKPOINT,
+          "tensor " + name + " in " + where + " has an unsupported dtype code " + std::to_string(d.dtype));
+  require(d.n_dims >= 0 && d.n_dims <= 4, NT_BAD_CHECKPOINT, "tensor " + name + " has " + std::to_string(d.n_dims) + " dimensions");
+  const int64_t numel = checked_numel(d, name);
+  const int64_t expected_bytes = numel * dtype_size(static_cast<DType>(d.dtype));
+  require(d.n_bytes == expected_bytes, NT_BAD_CHECKPOINT,
+          "tensor " + name + " in " + where + " has " + std::to_string(d.n_bytes) + " bytes but its shape " +
+              shape_text(d.shape, d.n_dims) + " needs " + std::to_string(expected_bytes));
+}
+
+void WeightStore::add_entry(const nt_tensor_desc& d, const unsigned char* data, bool in_memory) {
+  require(index_.emplace(d.name, entries_.size()).second, NT_BAD_CHECKPOINT,
+          std::string("tensor ") + d.name + " appears twice");
+  entries_.push_back(Entry{d, data, in_memory, false});
 }
 
 WeightStore::Entry& WeightStore::bind(const std::string& name, std::initializer_list<int64_t> expected_shape) {
@@ -84,6 +134,8 @@ WeightView WeightStore::matrix(const std::string& name, std::initializer_list<in
   if (reinterpret_cast<uintptr_t>(data) % static_cast<uintptr_t>(dtype_size(dtype)) != 0) {
     realigned_.emplace_back(data, data + e.desc.n_bytes);
     data = realigned_.back().data();
+    owned_bytes_ += e.desc.n_bytes;
+  } else if (e.in_memory) {
     owned_bytes_ += e.desc.n_bytes;
   } else {
     mapped_bytes_ += e.desc.n_bytes;

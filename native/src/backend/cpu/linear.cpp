@@ -1,14 +1,14 @@
-// CPU linear y[n_tokens, out] = x · Wᵀ + b with W used in its stored dtype (F32 / BF16 / F16, never
-// converted as a whole). Threads take blocks of output rows, so each weight byte is read from memory
-// once per call for all tokens. Few tokens: GEMV straight from the stored rows (decode, bandwidth-bound).
-// Many tokens: x is packed into MR-token tiles once per call; per k-block each thread converts its row
-// block into micro-panels and runs the register-tiled micro-kernel over all token tiles (prefill,
-// compute-bound). ISA dispatch is GCC function multiversioning: one version of each kernel entry per ISA.
+// CPU linear y[n_tokens, out] = x · Wᵀ + b with W used in its stored dtype (F32 / BF16 / F16, never converted
+// as a whole), on two batch-invariant paths (ops/linear.h): decode, register-tiled dot products with vector
+// lanes along k, and prefill, the packed GEMM. On both, threads take blocks of output rows and never split
+// k, so each weight byte is read from memory once per call for all tokens and no sum depends on the thread
+// count. ISA dispatch is GCC function multiversioning: one version of each kernel entry per ISA.
 #include "ops/linear.h"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "backend/cpu/gemm_kernels.h"
@@ -18,54 +18,90 @@ namespace nemotron::cpu {
 namespace {
 using namespace simd;
 
-constexpr int64_t kGemmMinTokens = 4;     // below this, packing costs more than the reuse it buys
+// linear(): the decode kernel below this many tokens, the prefill GEMM from it on. On AVX2 (Zen 3) decode
+// runs at 85–90 % of the FMA peak up to 64 tokens and the GEMM at 60–70 % at any size, so the switch sits
+// where decode's k-chunking starts to cost: past ~128 tokens its x chunk no longer fits L2.
+constexpr int64_t kPrefillMinTokens = 128;
+
+// Decode blocking. Per thread, a row group's accumulators [group rows][n_tokens][W] stay in L2 while the
+// group's row tiles run over one k-chunk of x for all tokens (also in L2); a row tile's converted weights
+// [R][chunk] stay in L1 while every token runs over them.
+constexpr int64_t kDecodeXBytes = 192 << 10;   // one k-chunk of x, all tokens: well inside a 512 KB L2
+constexpr int64_t kDecodeMinChunk = 256;       // shorter: accumulator loads / stores outweigh the FMAs
+constexpr int64_t kDecodeAccBytes = 96 << 10;  // a row group's accumulators
+constexpr int64_t kDecodeMaxGroupRows = 96;
+
+// Prefill (GEMM) blocking.
 constexpr int64_t kKc = 256;              // k-block: one micro-panel (kKc × NR floats, 16–32 KB) stays in L1
 constexpr int64_t kMaxRowBlock = 128;     // a row block's micro-panels (≤ 128 KB) stay in L2
-constexpr int64_t kBlocksPerThread = 4;   // dynamic scheduling evens out uneven blocks
-constexpr int64_t kMinParallelMacs = 1 << 18;  // smaller products finish before threads would wake
-constexpr int64_t kAlignFloats = 16;      // 64-byte alignment of the packed buffers
 static_assert(kMaxRowBlock % kMaxNR == 0, "row blocks hold whole micro-panels on every ISA");
 
-struct LinearArgs {
+constexpr int64_t kBlocksPerThread = 4;        // dynamic scheduling evens out uneven blocks
+constexpr int64_t kMinParallelMacs = 1 << 18;  // smaller products finish before threads would wake
+constexpr int64_t kAlignFloats = 16;           // 64-byte alignment of scratch rows
+
+int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+float* align64(float* p) { return p + (-(reinterpret_cast<uintptr_t>(p) / sizeof(float)) & (kAlignFloats - 1)); }
+
+struct DecodeArgs {
+  const float* xs;     // x arranged for the dtype's pair loads (split_pairs), token rows x_stride apart
+  int64_t x_stride;
+  int64_t n_tokens;
+  const WeightView& w;
+  const float* bias;
+  float* y;
+  int64_t chunk;       // k-chunk, a multiple of 32 (so of 2W on every ISA)
+  int64_t group_rows;  // a multiple of kDotRowAlign
+};
+
+struct PrefillArgs {
   const float* x;
   int64_t n_tokens;
   const WeightView& w;
   const float* bias;
   float* y;
-  const float* packed_x;  // GEMM: x as token tiles [ceil(n_tokens / MR)][in][MR]
+  const float* packed_x;  // x as token tiles [ceil(n_tokens / MR)][in][MR]
 };
 
-float* align64(float* p) { return p + (-(reinterpret_cast<uintptr_t>(p) / sizeof(float)) & (kAlignFloats - 1)); }
-
-// Rows [r0, r1) for few tokens: R rows at a time dotted with each token while they are hot in cache.
-template <int W, class Wt>
-NEMOTRON_INLINE void gemv_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* scratch) {
-  constexpr int R = 4;  // with two accumulators per row: 8 FMA chains, all in registers
-  const int64_t in = a.w.cols, out = a.w.rows;
-  const auto* w = static_cast<const typename Wt::element*>(a.w.data);
-  const float* xs = a.x;
-  if (Wt::kSplitPairs) {  // a few KB per row block: noise next to the block's weights
-    for (int64_t t = 0; t < a.n_tokens; ++t) split_pairs<W>(a.x + t * in, in, scratch + t * in);
-    xs = scratch;
-  }
-  for (int64_t r = r0; r < r1; r += R) {
-    const int64_t nr = std::min<int64_t>(R, r1 - r);
-    for (int64_t t = 0; t < a.n_tokens; ++t) {
-      float sums[R];
-      if (nr == R) {
-        dot_rows<W, R, Wt>(xs + t * in, w + r * in, in, sums);
-      } else {
-        for (int64_t k = 0; k < nr; ++k) dot_rows<W, 1, Wt>(xs + t * in, w + (r + k) * in, in, sums + k);
+// Decode rows [r0, r1): per row group, per k-chunk, each R-row tile is converted to float once and then
+// dotted with every token (dot_tokens); after the last chunk each (row, token) is finished (lanes summed,
+// scalar k-tail, bias). Rows past the end of a group repeat its last row and are never stored.
+template <class DT, class Wt>
+NEMOTRON_INLINE void decode_rows_for(const DecodeArgs& a, int64_t r0, int64_t r1, float* scratch) {
+  constexpr int W = DT::W, R = DT::R;
+  using E = typename Wt::element;
+  const int64_t in = a.w.cols, out = a.w.rows, n_tokens = a.n_tokens;
+  const int64_t k_vec = in / (2 * W) * (2 * W);
+  const E* w = static_cast<const E*>(a.w.data);
+  const int64_t w_stride = a.chunk + kAlignFloats;  // converted rows 64-byte aligned, not a multiple of 4 KB apart
+  float* converted = scratch;                       // [R][w_stride]
+  float* acc = scratch + kMaxDotRows * w_stride;    // [group rows][n_tokens][W]
+  const int64_t acc_stride = n_tokens * W;
+  for (int64_t g0 = r0; g0 < r1; g0 += a.group_rows) {
+    const int64_t g1 = std::min(r1, g0 + a.group_rows);
+    if (k_vec == 0) std::fill(acc, acc + a.group_rows * acc_stride, 0.0f);
+    for (int64_t k0 = 0; k0 < k_vec; k0 += a.chunk) {
+      const int64_t n = std::min(a.chunk, k_vec - k0);
+      for (int64_t j = g0; j < g1; j += R) {
+        const E* rows[R];
+        for (int r = 0; r < R; ++r) rows[r] = w + std::min(j + r, g1 - 1) * in;
+        convert_rows<W, R, Wt>(rows, in, k0, n, converted, w_stride);
+        dot_tokens<W, R, DT::TT>(converted, w_stride, a.xs + k0, a.x_stride, n_tokens, n, k0 == 0,
+                                 acc + (j - g0) * acc_stride, acc_stride);
       }
-      for (int64_t k = 0; k < nr; ++k) a.y[t * out + r + k] = sums[k] + (a.bias ? a.bias[r + k] : 0.0f);
     }
+    for (int64_t t = 0; t < n_tokens; ++t)
+      for (int64_t o = g0; o < g1; ++o)
+        a.y[t * out + o] = finish_dot<W, Wt>(acc + (o - g0) * acc_stride + t * W, a.xs + t * a.x_stride,
+                                             w + o * in, k_vec, in) +
+                           (a.bias ? a.bias[o] : 0.0f);
   }
 }
 
-// Rows [r0, r1) for many tokens. Per k-block: convert the rows into micro-panels (L2), then for each
-// token tile (L1) run every micro-panel. The first k-block starts from the bias, later ones from y.
+// Prefill rows [r0, r1). Per k-block: convert the rows into micro-panels (L2), then for each token tile (L1)
+// run every micro-panel. The first k-block starts from the bias, later ones from y.
 template <class T, class Wt>
-NEMOTRON_INLINE void gemm_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* panel) {
+NEMOTRON_INLINE void prefill_rows_for(const PrefillArgs& a, int64_t r0, int64_t r1, float* panel) {
   const int64_t in = a.w.cols, out = a.w.rows;
   const auto* w = static_cast<const typename Wt::element*>(a.w.data) + r0 * in;
   const int64_t n_valid = r1 - r0;
@@ -87,52 +123,93 @@ NEMOTRON_INLINE void gemm_rows(const LinearArgs& a, int64_t r0, int64_t r1, floa
   }
 }
 
-template <class T, class Wt>
-NEMOTRON_INLINE void rows_for_dtype(const LinearArgs& a, int64_t r0, int64_t r1, float* scratch) {
-  if (a.n_tokens < kGemmMinTokens) {
-    gemv_rows<T::W, Wt>(a, r0, r1, scratch);
-  } else {
-    gemm_rows<T, Wt>(a, r0, r1, scratch);
+template <class DT>
+NEMOTRON_INLINE void decode_rows_any(const DecodeArgs& a, int64_t r0, int64_t r1, float* scratch) {
+  switch (a.w.dtype) {
+    case DType::F32: return decode_rows_for<DT, F32Weights>(a, r0, r1, scratch);
+    case DType::BF16: return decode_rows_for<DT, BF16Weights>(a, r0, r1, scratch);
+    case DType::F16: return decode_rows_for<DT, F16Weights>(a, r0, r1, scratch);
   }
 }
 
 template <class T>
-NEMOTRON_INLINE void rows_for_tile(const LinearArgs& a, int64_t r0, int64_t r1, float* scratch) {
+NEMOTRON_INLINE void prefill_rows_any(const PrefillArgs& a, int64_t r0, int64_t r1, float* scratch) {
   switch (a.w.dtype) {
-    case DType::F32: return rows_for_dtype<T, F32Weights>(a, r0, r1, scratch);
-    case DType::BF16: return rows_for_dtype<T, BF16Weights>(a, r0, r1, scratch);
-    case DType::F16: return rows_for_dtype<T, F16Weights>(a, r0, r1, scratch);
+    case DType::F32: return prefill_rows_for<T, F32Weights>(a, r0, r1, scratch);
+    case DType::BF16: return prefill_rows_for<T, BF16Weights>(a, r0, r1, scratch);
+    case DType::F16: return prefill_rows_for<T, F16Weights>(a, r0, r1, scratch);
   }
 }
 
+// What the callers lay out for the ISA's kernels: the GEMM tile's token count, the decode tile's lanes.
+struct IsaShape {
+  int64_t gemm_tokens, dot_lanes;
+};
+
 // One version per ISA; the ifunc resolver GCC emits picks the best the CPU supports at load time.
-// linear_rows computes output rows [r0, r1); tile_tokens says how many tokens its GEMM tile holds.
 #ifdef NEMOTRON_MULTIVERSIONING
-__attribute__((target("default"))) void linear_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* s) {
-  rows_for_tile<TileSse2>(a, r0, r1, s);
+__attribute__((target("default"))) void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) {
+  decode_rows_any<DotTileSse2>(a, r0, r1, s);
 }
-__attribute__((target("avx2,fma"))) void linear_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* s) {
-  rows_for_tile<TileAvx2>(a, r0, r1, s);
+__attribute__((target("avx2,fma"))) void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) {
+  decode_rows_any<DotTileAvx2>(a, r0, r1, s);
 }
-__attribute__((target("avx512f,fma"))) void linear_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* s) {
-  rows_for_tile<TileAvx512>(a, r0, r1, s);
+__attribute__((target("avx512f,fma"))) void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) {
+  decode_rows_any<DotTileAvx512>(a, r0, r1, s);
 }
-__attribute__((target("default"))) int64_t tile_tokens() { return TileSse2::MR; }
-__attribute__((target("avx2,fma"))) int64_t tile_tokens() { return TileAvx2::MR; }
-__attribute__((target("avx512f,fma"))) int64_t tile_tokens() { return TileAvx512::MR; }
+__attribute__((target("default"))) void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) {
+  prefill_rows_any<TileSse2>(a, r0, r1, s);
+}
+__attribute__((target("avx2,fma"))) void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) {
+  prefill_rows_any<TileAvx2>(a, r0, r1, s);
+}
+__attribute__((target("avx512f,fma"))) void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) {
+  prefill_rows_any<TileAvx512>(a, r0, r1, s);
+}
+__attribute__((target("default"))) IsaShape isa_shape() { return {TileSse2::MR, DotTileSse2::W}; }
+__attribute__((target("avx2,fma"))) IsaShape isa_shape() { return {TileAvx2::MR, DotTileAvx2::W}; }
+__attribute__((target("avx512f,fma"))) IsaShape isa_shape() { return {TileAvx512::MR, DotTileAvx512::W}; }
 #else
-void linear_rows(const LinearArgs& a, int64_t r0, int64_t r1, float* s) { rows_for_tile<TilePortable>(a, r0, r1, s); }
-int64_t tile_tokens() { return TilePortable::MR; }
+void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) { decode_rows_any<DotTilePortable>(a, r0, r1, s); }
+void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) { prefill_rows_any<TilePortable>(a, r0, r1, s); }
+IsaShape isa_shape() { return {TilePortable::MR, DotTilePortable::W}; }
 #endif
 
-int64_t row_block_size(int64_t out, int64_t n_threads) {
-  const int64_t per_block = (out + n_threads * kBlocksPerThread - 1) / (n_threads * kBlocksPerThread);
-  const int64_t aligned = (per_block + kMaxNR - 1) / kMaxNR * kMaxNR;
-  return std::clamp<int64_t>(aligned, kMaxNR, kMaxRowBlock);
+// Handles the calls with nothing to multiply; true when y is done.
+bool trivial_product(int64_t n_tokens, const WeightView& w, const float* bias, float* y) {
+  if (n_tokens <= 0 || w.rows <= 0) return true;
+  if (w.cols > 0) return false;
+  for (int64_t t = 0; t < n_tokens; ++t)  // an empty sum: y is the bias
+    for (int64_t o = 0; o < w.rows; ++o) y[t * w.rows + o] = bias ? bias[o] : 0.0f;
+  return true;
 }
 
-// Token tile i of x as [in][mr] (mr tokens side by side per column), padded by repeating the last
-// token: padded rows of a tile are computed but never stored.
+// Output rows per dynamically scheduled block: about kBlocksPerThread blocks per thread, a multiple of `align`.
+int64_t block_rows(int64_t out, int64_t align, int64_t max_rows) {
+  const int64_t n_threads = omp_get_max_threads();
+  const int64_t per_block = (out + n_threads * kBlocksPerThread - 1) / (n_threads * kBlocksPerThread);
+  return std::clamp<int64_t>(round_up(per_block, align), align, max_rows);
+}
+
+// On all threads once the product is large enough: prepare(i) for i in [0, n_prepare) (laying out x), then
+// rows(r0, r1, scratch) over blocks of `block` output rows, each thread with its own scratch_floats floats.
+template <class Prepare, class Rows>
+void run_parallel(int64_t n_macs, int64_t n_prepare, const Prepare& prepare, int64_t out, int64_t block,
+                  int64_t scratch_floats, const Rows& rows) {
+  const int64_t n_blocks = (out + block - 1) / block;
+#pragma omp parallel if (n_macs >= kMinParallelMacs)
+  {
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n_prepare; ++i) prepare(i);
+    std::vector<float> scratch(scratch_floats + kAlignFloats);
+    float* s = align64(scratch.data());
+#pragma omp for schedule(dynamic)
+    for (int64_t b = 0; b < n_blocks; ++b) rows(b * block, std::min(out, (b + 1) * block), s);
+  }
+}
+
+// Token tile i of x as [in][mr] (mr tokens side by side per column), padded by repeating the last token:
+// padded rows of a tile are computed but never stored.
 void pack_token_tile(const float* x, int64_t n_tokens, int64_t in, int64_t mr, int64_t tile, float* dst) {
   const int64_t t0 = tile * mr;
   for (int64_t i = 0; i < mr; ++i) {
@@ -141,33 +218,61 @@ void pack_token_tile(const float* x, int64_t n_tokens, int64_t in, int64_t mr, i
   }
 }
 
+// The decode k-chunk: all of k when x fits kDecodeXBytes, else as much as fits (at least kDecodeMinChunk).
+int64_t decode_chunk(int64_t in, int64_t n_tokens) {
+  const int64_t fitting = kDecodeXBytes / (n_tokens * static_cast<int64_t>(sizeof(float)));
+  return round_up(std::min(in, std::max(fitting / 32 * 32, kDecodeMinChunk)), 32);
+}
+
+int64_t decode_group_rows(int64_t n_tokens) {
+  const int64_t fitting = kDecodeAccBytes / (n_tokens * kMaxDotLanes * static_cast<int64_t>(sizeof(float)));
+  return std::clamp<int64_t>(fitting / kDotRowAlign * kDotRowAlign, kDotRowAlign, kDecodeMaxGroupRows);
+}
+
 }  // namespace
 
-void linear(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y) {
+void linear_decode(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y) {
+  if (trivial_product(n_tokens, w, bias, y)) return;
   const int64_t out = w.rows, in = w.cols;
-  if (n_tokens <= 0 || out <= 0) return;
-  if (in == 0) {  // an empty sum: y is the bias
-    for (int64_t t = 0; t < n_tokens; ++t)
-      for (int64_t o = 0; o < out; ++o) y[t * out + o] = bias ? bias[o] : 0.0f;
-    return;
-  }
-  const bool gemm = n_tokens >= kGemmMinTokens;
-  const int64_t mr = tile_tokens();
-  const int64_t n_tiles = gemm ? (n_tokens + mr - 1) / mr : 0;
-  std::vector<float> packed_x(n_tiles * mr * in);
-  const LinearArgs a{x, n_tokens, w, bias, y, packed_x.data()};
-  const int64_t block = row_block_size(out, omp_get_max_threads());
-  const int64_t n_blocks = (out + block - 1) / block;
-  const int64_t scratch_floats = gemm ? kMaxRowBlock * kKc + kKc : n_tokens * in;
-#pragma omp parallel if (n_tokens * out * in >= kMinParallelMacs)
-  {
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < n_tiles; ++i) pack_token_tile(x, n_tokens, in, mr, i, packed_x.data() + i * mr * in);
-    // Per thread: the GEMM's micro-panels + one converted row slice, or the GEMV's rearranged x.
-    std::vector<float> scratch(scratch_floats + kAlignFloats);
-    float* s = align64(scratch.data());
-#pragma omp for schedule(dynamic)
-    for (int64_t b = 0; b < n_blocks; ++b) linear_rows(a, b * block, std::min(out, (b + 1) * block), s);
+  const bool split = w.dtype != DType::F32;  // F32 rows load in order: x is only copied
+  const int64_t lanes = isa_shape().dot_lanes;
+  const int64_t x_stride = round_up(in, kAlignFloats) + kAlignFloats;  // token rows not a multiple of 4 KB apart
+  const std::unique_ptr<float[]> x_buf(new float[n_tokens * x_stride + kAlignFloats]);
+  float* xs = align64(x_buf.get());
+  const DecodeArgs a{xs, x_stride, n_tokens, w, bias, y, decode_chunk(in, n_tokens), decode_group_rows(n_tokens)};
+  const int64_t scratch = kMaxDotRows * (a.chunk + kAlignFloats) + a.group_rows * n_tokens * kMaxDotLanes;
+  run_parallel(
+      n_tokens * out * in, n_tokens,
+      [&](int64_t t) {
+        if (split) {
+          split_pairs(x + t * in, in, lanes, xs + t * x_stride);
+        } else {
+          std::copy(x + t * in, x + (t + 1) * in, xs + t * x_stride);
+        }
+      },
+      out, block_rows(out, kDotRowAlign, round_up(out, kDotRowAlign)), scratch,
+      [&](int64_t r0, int64_t r1, float* s) { decode_rows(a, r0, r1, s); });
+}
+
+void linear_prefill(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y) {
+  if (trivial_product(n_tokens, w, bias, y)) return;
+  const int64_t out = w.rows, in = w.cols;
+  const int64_t mr = isa_shape().gemm_tokens;
+  const int64_t n_tiles = (n_tokens + mr - 1) / mr;
+  const std::unique_ptr<float[]> packed_x(new float[n_tiles * mr * in]);
+  const PrefillArgs a{x, n_tokens, w, bias, y, packed_x.get()};
+  run_parallel(
+      n_tokens * out * in, n_tiles,
+      [&](int64_t i) { pack_token_tile(x, n_tokens, in, mr, i, packed_x.get() + i * mr * in); }, out,
+      block_rows(out, kMaxNR, kMaxRowBlock), kMaxRowBlock * kKc + kKc,
+      [&](int64_t r0, int64_t r1, float* s) { prefill_rows(a, r0, r1, s); });
+}
+
+void linear(const float* x, int64_t n_tokens, const WeightView& w, const float* bias, float* y) {
+  if (n_tokens < kPrefillMinTokens) {
+    linear_decode(x, n_tokens, w, bias, y);
+  } else {
+    linear_prefill(x, n_tokens, w, bias, y);
   }
 }
 

@@ -3,7 +3,7 @@ package dev.nemotron4j;
 import dev.nemotron4j.chat.ChatResources;
 import dev.nemotron4j.chat.PromptRenderer;
 import dev.nemotron4j.generation.Generator;
-import dev.nemotron4j.nativeapi.NativeSequence;
+import dev.nemotron4j.engine.EngineSequence;
 import dev.nemotron4j.tokenizer.IncrementalDecoder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -17,12 +17,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * A conversation with its engine state. Each turn renders the whole conversation with the model's chat
- * template, but prefills only what is new: the session keeps a snapshot of the sequence at the end of the
- * last user turn (before the generation prompt and the reasoning, which the template drops from history)
- * and continues from it when the new rendering starts with the same tokens; otherwise it prefills from
- * scratch. Greedy replies are therefore exactly those of a from-scratch render. Turns of one session run
- * one at a time; sessions are independent. Owns native memory: {@link #close()} it.
+ * A conversation on the model's engine. Each turn renders the whole conversation with the model's chat
+ * template and runs it as one engine request, which prefills only what is new: the request asks the
+ * engine to snapshot the state at the end of the last user turn (before the generation prompt and the
+ * reasoning, which the template drops from history), and the next turn's request resumes from that
+ * snapshot through the engine's prefix cache when the new rendering starts with the same tokens
+ * (otherwise it prefills from scratch). Turns of one session run one at a time; sessions run
+ * concurrently, batched by the engine. {@link #close()} ends the session (it holds no native memory
+ * between turns: snapshots belong to the engine's prefix cache).
  */
 public final class ChatSession implements AutoCloseable {
     private static final SecureRandom SEEDS = new SecureRandom();
@@ -32,11 +34,7 @@ public final class ChatSession implements AutoCloseable {
     private final ChatOptions options;
     private final PromptRenderer renderer;
     private final List<Map<String, Object>> messages = new ArrayList<>();
-    private Snapshot snapshot;  // the state after `snapshot.tokens`, or null
     private boolean closed;
-
-    /** A sequence paused after exactly these tokens. */
-    private record Snapshot(int[] tokens, NativeSequence sequence) {}
 
     ChatSession(NemotronModel model, ChatResources resources, ChatOptions options) {
         this.model = model;
@@ -55,8 +53,6 @@ public final class ChatSession implements AutoCloseable {
         this.options = source.options;
         this.renderer = source.renderer;
         this.messages.addAll(source.messages);
-        this.snapshot = source.snapshot == null ? null
-                : new Snapshot(source.snapshot.tokens, source.snapshot.sequence.fork());
     }
 
     /** Sends a user message and returns the whole reply. */
@@ -153,41 +149,25 @@ public final class ChatSession implements AutoCloseable {
                     + " tokens; the model's context length is " + context);
         }
 
-        int cached = 0;
-        NativeSequence sequence;
-        if (snapshot != null && startsWith(promptTokens, snapshot.tokens)) {
-            sequence = snapshot.sequence.fork();
-            cached = snapshot.tokens.length;
-        } else {
-            sequence = model.newNativeSequence();
-        }
-        Snapshot kept = null;
-        try {
-            if (historyTokens.length > cached) {
-                feed(sequence, Arrays.copyOfRange(historyTokens, cached, historyTokens.length));
-                kept = new Snapshot(historyTokens, sequence.fork());
+        try (EngineSequence sequence = model.engine().open(generation.priority(), generation.timeout(), cancelled)) {
+            // The end of the last user turn is where the next turn diverges (the template drops this
+            // turn's reasoning from history): the engine keeps a snapshot there for the next turn.
+            if (historyTokens.length > 0) {
+                sequence.feed(historyTokens);
+                sequence.markSnapshot();
             }
-            feed(sequence, Arrays.copyOfRange(promptTokens, Math.max(cached, historyTokens.length), promptTokens.length));
+            sequence.feed(Arrays.copyOfRange(promptTokens, historyTokens.length, promptTokens.length));
             // The Nemotron template pre-fills "<think>\n" when reasoning is on: the reply starts inside it.
             boolean startsInReasoning = prompt.stripTrailing().endsWith("<think>");
-            ChatReply reply = generate(sequence, generation, promptTokens, cached, startsInReasoning, listener, cancelled);
+            ChatReply reply = generate(sequence, generation, promptTokens, startsInReasoning, listener, cancelled);
             messages.clear();
             messages.addAll(next);
             messages.add(assistantMessage(reply));
-            if (kept != null) {
-                replaceSnapshot(kept);
-                kept = null;
-            }
             return reply;
-        } finally {
-            sequence.close();
-            if (kept != null) {
-                kept.sequence.close();
-            }
         }
     }
 
-    private ChatReply generate(NativeSequence sequence, Generation generation, int[] promptTokens, int cached,
+    private ChatReply generate(EngineSequence sequence, Generation generation, int[] promptTokens,
             boolean startsInReasoning, Consumer<Delta> listener, BooleanSupplier cancelled) {
         int room = model.config().maxPositionEmbeddings() - promptTokens.length;
         Generation bounded = generation.maxTokens() <= room ? generation
@@ -197,7 +177,7 @@ public final class ChatSession implements AutoCloseable {
         int[] forced = resources.tokenizer().encode(forcedText);
         int[] forcedAtNewline = close > 0 ? resources.tokenizer().encode(forcedText.substring(close)) : forced;
         var setup = new Generator.Setup(resources.endOfTurnIds(), forced, forcedAtNewline, startsInReasoning,
-                !options.tools().isEmpty(), promptTokens.length, cached,
+                !options.tools().isEmpty(), promptTokens.length,
                 resources.tokenizer().tokenId("</think>").orElse(-1));
         IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());
         var text = new dev.nemotron4j.generation.TokenText() {
@@ -213,19 +193,6 @@ public final class ChatSession implements AutoCloseable {
         };
         long seed = generation.seed() != null ? generation.seed() : SEEDS.nextLong();
         return new Generator(sequence, text, setup, bounded, seed, listener, cancelled).run();
-    }
-
-    private static void feed(NativeSequence sequence, int[] tokens) {
-        if (tokens.length > 0) {
-            sequence.feed(tokens);
-        }
-    }
-
-    private void replaceSnapshot(Snapshot kept) {
-        if (snapshot != null) {
-            snapshot.sequence.close();
-        }
-        snapshot = kept;
     }
 
     /** The assistant turn as the template re-renders it: the answer (reasoning is dropped) and tool calls. */
@@ -261,9 +228,6 @@ public final class ChatSession implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            replaceSnapshot(null);
-        }
+        closed = true;
     }
 }

@@ -28,11 +28,16 @@ import java.util.Set;
  * @param thinkingBudget    reasoning tokens at most, null = unlimited
  * @param budgetMode        how the budget cuts the reasoning
  * @param budgetForcedText  the text appended when the budget cuts (NVIDIA's {@code ".\n</think>\n\n"})
+ * @param priority          scheduling priority as vLLM's: lower runs first; equal ones first come, first
+ *                          served; the engine preempts the highest value (latest arrival) first
+ * @param timeout           the request fails with {@link RequestTimeoutException} once this long has passed
+ *                          since it was submitted (queueing included); null = no deadline
  */
 public record Generation(int maxTokens, int minTokens, double temperature, int topK, double topP, double minP,
         double repetitionPenalty, double presencePenalty, double frequencyPenalty, Long seed,
         Map<Integer, Float> logitBias, Set<Integer> stopTokenIds, List<String> stop, boolean ignoreEos, int logprobs,
-        Integer thinkingBudget, BudgetMode budgetMode, String budgetForcedText) {
+        Integer thinkingBudget, BudgetMode budgetMode, String budgetForcedText, int priority,
+        java.time.Duration timeout) {
     /** NVIDIA's forced text: close the sentence, close the reasoning, start the answer. */
     public static final String DEFAULT_FORCED_TEXT = ".\n</think>\n\n";
     /** In {@link BudgetMode#NEWLINE}, tokens allowed past the budget while waiting for a newline. */
@@ -56,6 +61,7 @@ public record Generation(int maxTokens, int minTokens, double temperature, int t
         check(thinkingBudget == null || thinkingBudget >= 0, "thinkingBudget must be >= 0, got " + thinkingBudget);
         check(budgetMode != null, "budgetMode must be set");
         check(budgetForcedText != null && !budgetForcedText.isEmpty(), "budgetForcedText must not be empty");
+        check(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "timeout must be positive, got " + timeout);
         for (String s : stop) {
             check(s != null && !s.isEmpty(), "stop strings must not be empty");
         }
@@ -96,6 +102,8 @@ public record Generation(int maxTokens, int minTokens, double temperature, int t
         b.thinkingBudget = thinkingBudget;
         b.budgetMode = budgetMode;
         b.budgetForcedText = budgetForcedText;
+        b.priority = priority;
+        b.timeout = timeout;
         return b;
     }
 
@@ -119,6 +127,8 @@ public record Generation(int maxTokens, int minTokens, double temperature, int t
         private Integer thinkingBudget;
         private BudgetMode budgetMode = BudgetMode.STRICT;
         private String budgetForcedText = DEFAULT_FORCED_TEXT;
+        private int priority;
+        private java.time.Duration timeout;
 
         private Builder() {}
 
@@ -142,11 +152,13 @@ public record Generation(int maxTokens, int minTokens, double temperature, int t
         public Builder thinkingBudget(Integer v) { thinkingBudget = v; return this; }
         public Builder budgetMode(BudgetMode v) { budgetMode = v; return this; }
         public Builder budgetForcedText(String v) { budgetForcedText = v; return this; }
+        public Builder priority(int v) { priority = v; return this; }
+        public Builder timeout(java.time.Duration v) { timeout = v; return this; }
 
         public Generation build() {
             return new Generation(maxTokens, minTokens, temperature, topK, topP, minP, repetitionPenalty,
                     presencePenalty, frequencyPenalty, seed, logitBias, stopTokenIds, stop, ignoreEos, logprobs,
-                    thinkingBudget, budgetMode, budgetForcedText);
+                    thinkingBudget, budgetMode, budgetForcedText, priority, timeout);
         }
     }
 }

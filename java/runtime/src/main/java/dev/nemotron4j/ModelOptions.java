@@ -11,13 +11,15 @@ import java.util.Objects;
  * @param preload       read the weight files into memory while loading (with progress) instead of on
  *                      first use; off by default
  * @param progress      told how far preloading has come
+ * @param engine        the engine's cache sizes and scheduling ({@link EngineOptions#defaults()})
  */
 public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDtype, boolean preload,
-        LoadProgress progress) {
+        LoadProgress progress, EngineOptions engine) {
     public ModelOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(ssmStateDtype, "ssmStateDtype");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(engine, "engine");
         if (threads < 0) {
             throw new InvalidRequestException("threads must be >= 0 (0 = every core), got " + threads);
         }
@@ -36,7 +38,7 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
 
     public Builder toBuilder() {
         return new Builder().device(device).threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
-                .progress(progress);
+                .progress(progress).engine(engine);
     }
 
     /** Builder for {@link ModelOptions}. */
@@ -46,6 +48,7 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
         private SsmStateDtype ssmStateDtype = SsmStateDtype.FLOAT32;
         private boolean preload;
         private LoadProgress progress = LoadProgress.NONE;
+        private EngineOptions engine = EngineOptions.defaults();
 
         private Builder() {}
 
@@ -74,8 +77,13 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
             return this;
         }
 
+        public Builder engine(EngineOptions engine) {
+            this.engine = engine;
+            return this;
+        }
+
         public ModelOptions build() {
-            return new ModelOptions(device, threads, ssmStateDtype, preload, progress);
+            return new ModelOptions(device, threads, ssmStateDtype, preload, progress, engine);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.nemotron4j;
 import dev.nemotron4j.chat.ChatResources;
 import dev.nemotron4j.config.LayerKind;
 import dev.nemotron4j.config.NemotronConfig;
+import dev.nemotron4j.engine.Engine;
 import dev.nemotron4j.nativeapi.NativeModel;
 import dev.nemotron4j.nativeapi.NativeSequence;
 import dev.nemotron4j.weights.Checkpoint;
@@ -35,13 +36,18 @@ public final class NemotronModel implements AutoCloseable {
     private final NemotronConfig config;
     private final Checkpoint checkpoint;
     private final NativeModel nativeModel;
+    private final EngineOptions engineOptions;
     private ChatResources chatResources;
+    private Engine engine;
+    private boolean closed;
 
-    private NemotronModel(Path directory, NemotronConfig config, Checkpoint checkpoint, NativeModel nativeModel) {
+    private NemotronModel(Path directory, NemotronConfig config, Checkpoint checkpoint, NativeModel nativeModel,
+            EngineOptions engineOptions) {
         this.directory = directory;
         this.config = config;
         this.checkpoint = checkpoint;
         this.nativeModel = nativeModel;
+        this.engineOptions = engineOptions;
     }
 
     /** Loads with {@link ModelOptions#defaults()}. */
@@ -66,12 +72,43 @@ public final class NemotronModel implements AutoCloseable {
         if (options.preload()) {
             WeightPreloader.preload(checkpoint, options.progress());
         }
-        NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
-                ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
-        NativeModel nativeModel = NativeModel.load(config, checkpoint, options.threads(), stateDtype);
+        NativeModel nativeModel = NativeModel.load(config, checkpoint, nativeOptions(options));
         LOG.log(System.Logger.Level.DEBUG, () -> String.format("loaded %s (%s, %d tensors) in %.1f ms", directory,
                 config.layerPattern(), checkpoint.tensors().size(), (System.nanoTime() - start) / 1e6));
-        return new NemotronModel(directory, config, checkpoint, nativeModel);
+        return new NemotronModel(directory, config, checkpoint, nativeModel, options.engine());
+    }
+
+    /**
+     * A model of {@code config}'s shape with random bfloat16 weights generated in memory from {@code seed}
+     * (for benchmarks of shapes whose checkpoint is not at hand). It has no tokenizer: use
+     * {@link #engine()} or {@link #newSequence()}, not chats.
+     */
+    public static NemotronModel createRandom(NemotronConfig config, long seed, ModelOptions options) {
+        NativeModel nativeModel = NativeModel.createRandom(config, seed, nativeOptions(options));
+        return new NemotronModel(null, config, null, nativeModel, options.engine());
+    }
+
+    private static NativeModel.Options nativeOptions(ModelOptions options) {
+        NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
+                ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
+        EngineOptions e = options.engine();
+        return new NativeModel.Options(options.threads(), stateDtype, e.cacheMemory(), e.stateSlots(),
+                e.kvBlockTokens());
+    }
+
+    /**
+     * The model's engine (started on first use): continuous batching over every request and chat of this
+     * model, with the prefix cache. {@link ChatSession}s run on it.
+     */
+    public synchronized Engine engine() {
+        if (closed) {
+            throw new IllegalStateException("the model is closed");
+        }
+        if (engine == null) {
+            String name = directory == null ? "random" : String.valueOf(directory.getFileName());
+            engine = new Engine(nativeModel, engineOptions, config.maxPositionEmbeddings(), name);
+        }
+        return engine;
     }
 
     public Path directory() {
@@ -103,6 +140,9 @@ public final class NemotronModel implements AutoCloseable {
 
     /** The tokenizer, chat template and end-of-turn ids (loaded once). */
     public synchronized ChatResources chatResources() {
+        if (directory == null) {
+            throw new InvalidRequestException("a model with random weights has no tokenizer or chat template");
+        }
         if (chatResources == null) {
             chatResources = ChatResources.load(directory, config);
         }
@@ -133,7 +173,7 @@ public final class NemotronModel implements AutoCloseable {
         long parameters = 0;
         long bytes = 0;
         Map<String, Long> byDtype = new TreeMap<>();
-        for (TensorInfo t : checkpoint.tensors().values()) {
+        for (TensorInfo t : checkpoint == null ? java.util.List.<TensorInfo>of() : checkpoint.tensors().values()) {
             parameters += t.numel();
             bytes += t.byteLength();
             byDtype.merge(t.dtype().name(), t.byteLength(), Long::sum);
@@ -145,6 +185,14 @@ public final class NemotronModel implements AutoCloseable {
 
     @Override
     public void close() {
+        Engine running;
+        synchronized (this) {
+            closed = true;
+            running = engine;
+        }
+        if (running != null) {
+            running.close();
+        }
         nativeModel.close();
         synchronized (this) {
             if (chatResources != null) {

@@ -13,4 +13,9 @@ public interface DecodeTarget {
 
     /** Tokens in the sequence so far. */
     long length();
+
+    /** Prompt tokens reused from a cache rather than computed (reported as usage's cached tokens). */
+    default long cachedTokens() {
+        return 0;
+    }
 }

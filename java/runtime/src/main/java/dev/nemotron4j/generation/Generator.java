@@ -35,7 +35,7 @@ public final class Generator {
      *                          independent of how the detokenizer batches text), else −1
      */
     public record Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, int[] forcedTokensAtNewline,
-            boolean startsInReasoning, boolean parseTools, int promptTokens, int cachedTokens, int reasoningEndToken) {
+            boolean startsInReasoning, boolean parseTools, int promptTokens, int reasoningEndToken) {
         public Setup {
             endOfTurnIds = Set.copyOf(endOfTurnIds);
             forcedTokens = forcedTokens.clone();
@@ -81,6 +81,18 @@ public final class Generator {
 
     /** Runs to the end of the reply and returns it; the listener has seen every delta, the last with the reason. */
     public ChatReply run() {
+        try {
+            decode();
+        } catch (GenerationCancelledException e) {
+            finish = FinishReason.CANCELLED;  // the engine let go of the request: stop where it was
+        }
+        if (finish == null) {
+            finish = FinishReason.LENGTH;
+        }
+        return finishReply();
+    }
+
+    private void decode() {
         if (inReasoning() && budget.cutsAtStart()) {
             force(setup.forcedTokens());
         }
@@ -117,10 +129,6 @@ public final class Generator {
                 force(piece.endsWith("\n") ? setup.forcedTokensAtNewline() : setup.forcedTokens());
             }
         }
-        if (finish == null) {
-            finish = FinishReason.LENGTH;
-        }
-        return finishReply();
     }
 
     private boolean inReasoning() {
@@ -200,7 +208,7 @@ public final class Generator {
         }
         listener.accept(new Delta("", "", List.of(), finish));
         String content = setup.parseTools() ? tools.content() : reasoning.content();
-        Usage usage = new Usage(setup.promptTokens(), tokenIds.size(), reasoningTokens, setup.cachedTokens(),
+        Usage usage = new Usage(setup.promptTokens(), tokenIds.size(), reasoningTokens, (int) target.cachedTokens(),
                 forcedTokens);
         return new ChatReply(reasoning.reasoning(), content, calls, finish, usage, tokenIds, logprobs);
     }

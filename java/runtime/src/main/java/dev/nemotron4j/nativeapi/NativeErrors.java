@@ -1,5 +1,6 @@
 package dev.nemotron4j.nativeapi;
 
+import dev.nemotron4j.CacheFullException;
 import dev.nemotron4j.InvalidRequestException;
 import dev.nemotron4j.ModelLoadException;
 import dev.nemotron4j.NemotronException;
@@ -18,6 +19,7 @@ final class NativeErrors {
                     throw new ModelLoadException(message);
             case NemotronNative.NT_INVALID_ARGUMENT -> throw new InvalidRequestException(message);
             case NemotronNative.NT_OUT_OF_MEMORY -> throw new NativeOutOfMemoryException(message);
+            case NemotronNative.NT_CACHE_FULL -> throw new CacheFullException(message);
             default -> throw new NemotronException(message + " (native status " + status + ")");
         }
     }

@@ -28,9 +28,23 @@ public final class NativeModel implements AutoCloseable {
     /** SSM state storage, as vLLM's {@code --mamba_ssm_cache_dtype}. */
     public enum StateDtype { FLOAT32, BFLOAT16 }
 
-    /** What the native core reports about a loaded model. */
+    /**
+     * How the native model is set up: threads, SSM state dtype, and the cache pools (0 = native default:
+     * 1 GiB, as many state slots as half of it holds up to 256, 16-token KV blocks).
+     */
+    public record Options(int threads, StateDtype stateDtype, long cacheBytes, int stateSlots, int kvBlockTokens) {
+        public static Options defaults(int threads, StateDtype stateDtype) {
+            return new Options(threads, stateDtype, 0, 0, 0);
+        }
+    }
+
+    /** What the native core reports about a loaded model and its cache pools right now. */
     public record Stats(long weightBytesMapped, long weightBytesOwned, long stateBytesPerSequence,
-            long kvBytesPerToken, int threads) {}
+            long kvBytesPerToken, int threads, int stateSlots, int stateSlotsFree, int kvBlockTokens, long kvBlocks,
+            long kvBlocksFree, long kvBytesPerBlock) {}
+
+    /** The machine's limits as the native core measures them (see {@link #measureLimits}). */
+    public record Limits(double readGbPerS, double copyGbPerS, double fmaGflopPerS) {}
 
     private final NemotronNative.NtModel handle;
     private final int vocabSize;
@@ -47,7 +61,7 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** Loads a checkpoint Java has already validated; the native core re-checks offsets and shapes. */
-    public static NativeModel load(NemotronConfig config, Checkpoint checkpoint, int threads, StateDtype stateDtype) {
+    public static NativeModel load(NemotronConfig config, Checkpoint checkpoint, Options settings) {
         List<Path> files = checkpoint.files();
         Map<Path, Integer> fileIndex = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {
@@ -69,7 +83,7 @@ public final class NativeModel implements AutoCloseable {
                 fill(descs.position(i), tensors.get(i), fileIndex);
             }
             descs.position(0);
-            options.n_threads(threads).ssm_state_dtype(stateDtype == StateDtype.BFLOAT16 ? 2 : 0);
+            apply(settings, options);
             var model = new NemotronNative.NtModel();
             int status = NemotronNative.nt_model_load(nativeConfig, paths, files.size(), descs, tensors.size(),
                     options, model, error);
@@ -77,6 +91,33 @@ public final class NativeModel implements AutoCloseable {
             NativeErrors.check(status, error, "loading " + checkpoint.directory());
             return new NativeModel(model, config.vocabSize());
         }
+    }
+
+    /** A model of {@code config}'s shape with random bf16 weights generated in memory from {@code seed}. */
+    public static NativeModel createRandom(NemotronConfig config, long seed, Options settings) {
+        try (var error = new NemotronNative.NtError();
+                var nativeConfig = toNative(config);
+                var options = new NemotronNative.NtModelOptions()) {
+            apply(settings, options);
+            var model = new NemotronNative.NtModel();
+            int status = NemotronNative.nt_model_create_random(nativeConfig, seed, options, model, error);
+            NativeErrors.check(status, error, "creating a random model");
+            return new NativeModel(model, config.vocabSize());
+        }
+    }
+
+    /** Measures read and copy bandwidth and the FMA peak on {@code threads} threads (0: all); about a second. */
+    public static Limits measureLimits(int threads) {
+        try (var error = new NemotronNative.NtError(); var limits = new NemotronNative.NtLimits()) {
+            NativeErrors.check(NemotronNative.nt_measure_limits(threads, limits, error), error, "measuring limits");
+            return new Limits(limits.read_gb_s(), limits.copy_gb_s(), limits.fma_gflop_s());
+        }
+    }
+
+    private static void apply(Options settings, NemotronNative.NtModelOptions options) {
+        options.n_threads(settings.threads()).ssm_state_dtype(settings.stateDtype() == StateDtype.BFLOAT16 ? 2 : 0)
+                .cache_bytes(settings.cacheBytes()).state_slots(settings.stateSlots())
+                .kv_block_tokens(settings.kvBlockTokens());
     }
 
     private static NemotronNative.NtConfig toNative(NemotronConfig c) {
@@ -133,7 +174,8 @@ public final class NativeModel implements AutoCloseable {
         try (var error = new NemotronNative.NtError(); var s = new NemotronNative.NtModelStats()) {
             NativeErrors.check(NemotronNative.nt_model_stats_get(live(), s, error), error, "model stats");
             return new Stats(s.weight_bytes_mapped(), s.weight_bytes_owned(), s.state_bytes_per_sequence(),
-                    s.kv_bytes_per_token(), s.n_threads());
+                    s.kv_bytes_per_token(), s.n_threads(), s.state_slots(), s.state_slots_free(), s.kv_block_tokens(),
+                    s.kv_blocks(), s.kv_blocks_free(), s.kv_bytes_per_block());
         }
     }
 

@@ -1,11 +1,8 @@
 package dev.nemotron4j.nativeapi;
 
-import dev.nemotron4j.Generation;
 import dev.nemotron4j.generation.DecodeTarget;
 import dev.nemotron4j.generation.SampledToken;
 import dev.nemotron4j.generation.SamplingStep;
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 
@@ -75,35 +72,14 @@ public final class NativeSequence implements AutoCloseable, DecodeTarget {
 
     @Override
     public synchronized SampledToken sample(SamplingStep step) {
-        Generation g = step.generation();
-        int[] suppressed = step.suppressedIds();
-        int[] biasIds = g.logitBias().keySet().stream().mapToInt(Integer::intValue).toArray();
-        float[] biasValues = new float[biasIds.length];
-        for (int i = 0; i < biasIds.length; i++) {
-            biasValues[i] = g.logitBias().get(biasIds[i]);
-        }
         try (var error = new NemotronNative.NtError();
                 var params = new NemotronNative.NtSampling();
                 var result = new NemotronNative.NtSampleResult();
-                var bias = new IntPointer(Math.max(1, biasIds.length));
-                var biasV = new FloatPointer(Math.max(1, biasIds.length));
-                var suppress = new IntPointer(Math.max(1, suppressed.length))) {
-            bias.put(biasIds);
-            biasV.put(biasValues);
-            suppress.put(suppressed);
-            params.temperature((float) g.temperature()).top_k(g.topK()).top_p((float) g.topP()).min_p((float) g.minP())
-                    .repetition_penalty((float) g.repetitionPenalty()).presence_penalty((float) g.presencePenalty())
-                    .frequency_penalty((float) g.frequencyPenalty()).seed(step.seed()).step(step.step())
-                    .output_start(step.outputStart()).n_logprobs(g.logprobs() > 0 ? g.logprobs() : -1)
-                    .bias_ids(bias).bias_values(biasV).n_bias(biasIds.length)
-                    .suppressed_ids(suppress).n_suppressed(suppressed.length);
+                var scope = new NativeSamplingParams()) {
+            scope.fill(params, step);
             NativeErrors.check(NemotronNative.nt_sequence_sample(live(), params, result, error), error, "sampling");
             model.countSample();
-            List<SampledToken.TopLogprob> top = new ArrayList<>();
-            for (int i = 0; i < result.n_top(); i++) {
-                top.add(new SampledToken.TopLogprob(result.top_ids(i), result.top_logprobs(i)));
-            }
-            return new SampledToken(result.token(), result.logprob(), g.logprobs() > 0 ? top : List.of());
+            return NativeSamplingParams.read(result, step);
         }
     }
 
@@ -118,7 +94,11 @@ public final class NativeSequence implements AutoCloseable, DecodeTarget {
         }
     }
 
-    private NemotronNative.NtSequence live() {
+    NativeModel model() {
+        return model;
+    }
+
+    NemotronNative.NtSequence live() {
         if (closed) {
             throw new IllegalStateException("the sequence is closed");
         }

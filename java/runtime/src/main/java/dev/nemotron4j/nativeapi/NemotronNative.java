@@ -38,6 +38,7 @@ public final class NemotronNative {
     public static final int NT_OUT_OF_MEMORY = 4;
     public static final int NT_UNSUPPORTED = 5;
     public static final int NT_INTERNAL = 6;
+    public static final int NT_CACHE_FULL = 7;
 
     public static final int NT_MAX_LAYERS = 512;
     public static final int NT_MAX_NAME = 256;
@@ -187,6 +188,12 @@ public final class NemotronNative {
         public native NtModelOptions n_threads(int v);
         @MemberSetter
         public native NtModelOptions ssm_state_dtype(int v);
+        @MemberSetter
+        public native NtModelOptions cache_bytes(long v);
+        @MemberSetter
+        public native NtModelOptions state_slots(int v);
+        @MemberSetter
+        public native NtModelOptions kv_block_tokens(int v);
     }
 
     /** {@code nt_model_stats}. */
@@ -214,6 +221,69 @@ public final class NemotronNative {
         public native long kv_bytes_per_token();
         @MemberGetter
         public native int n_threads();
+        @MemberGetter
+        public native int state_slots();
+        @MemberGetter
+        public native int state_slots_free();
+        @MemberGetter
+        public native int kv_block_tokens();
+        @MemberGetter
+        public native long kv_blocks();
+        @MemberGetter
+        public native long kv_blocks_free();
+        @MemberGetter
+        public native long kv_bytes_per_block();
+    }
+
+    /** {@code nt_limits}: the machine's measured limits. */
+    @Name("nt_limits")
+    public static class NtLimits extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public NtLimits() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        @MemberGetter
+        public native double read_gb_s();
+        @MemberGetter
+        public native double copy_gb_s();
+        @MemberGetter
+        public native double fma_gflop_s();
+    }
+
+    /** {@code nt_batch_entry}: one sequence's part of a batched step; used as an array. */
+    @Name("nt_batch_entry")
+    public static class NtBatchEntry extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public NtBatchEntry(long size) {
+            super((Pointer) null);
+            allocateArray(size);
+        }
+
+        private native void allocateArray(long size);
+
+        @Override
+        public NtBatchEntry position(long position) {
+            return super.position(position);
+        }
+
+        @MemberSetter
+        public native NtBatchEntry sequence(NtSequence v);
+        @MemberSetter
+        public native NtBatchEntry tokens(@Const IntPointer v);
+        @MemberSetter
+        public native NtBatchEntry n_tokens(int v);
+        @MemberSetter
+        public native NtBatchEntry want_logits(int v);
     }
 
     /** {@code nt_sampling}: one draw's parameters. */
@@ -228,7 +298,19 @@ public final class NemotronNative {
             allocate();
         }
 
+        public NtSampling(long size) {
+            super((Pointer) null);
+            allocateArray(size);
+        }
+
         private native void allocate();
+
+        private native void allocateArray(long size);
+
+        @Override
+        public NtSampling position(long position) {
+            return super.position(position);
+        }
 
         @MemberSetter
         public native NtSampling temperature(float v);
@@ -276,7 +358,19 @@ public final class NemotronNative {
             allocate();
         }
 
+        public NtSampleResult(long size) {
+            super((Pointer) null);
+            allocateArray(size);
+        }
+
         private native void allocate();
+
+        private native void allocateArray(long size);
+
+        @Override
+        public NtSampleResult position(long position) {
+            return super.position(position);
+        }
 
         @MemberGetter
         public native int token();
@@ -312,6 +406,16 @@ public final class NemotronNative {
     public static native int nt_model_load(@Const NtConfig config, @Cast("const char*const*") PointerPointer<?> filePaths,
             int nFiles, @Const NtTensorDesc tensors, int nTensors, @Const NtModelOptions options,
             @ByPtrPtr NtModel outModel, NtError error);
+
+    public static native int nt_model_create_random(@Const NtConfig config, long seed, @Const NtModelOptions options,
+            @ByPtrPtr NtModel outModel, NtError error);
+
+    public static native int nt_measure_limits(int nThreads, NtLimits outLimits, NtError error);
+
+    public static native int nt_model_feed_batch(NtModel model, @Const NtBatchEntry entries, int nEntries, NtError error);
+
+    public static native int nt_model_sample_batch(NtModel model, @Cast("nt_sequence*const*") PointerPointer<?> sequences,
+            @Const NtSampling params, int n, NtSampleResult results, NtError error);
 
     public static native int nt_model_stats_get(@Const NtModel model, NtModelStats outStats, NtError error);
 

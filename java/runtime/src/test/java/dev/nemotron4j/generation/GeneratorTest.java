@@ -71,7 +71,7 @@ class GeneratorTest {
     }
 
     private static ChatReply run(ScriptedModel model, Generation g, boolean reasoning, boolean tools, List<Delta> deltas) {
-        var setup = new Generator.Setup(Set.of(EOS), FORCED, FORCED_AT_NEWLINE, reasoning, tools, 50, 0, CLOSE);
+        var setup = new Generator.Setup(Set.of(EOS), FORCED, FORCED_AT_NEWLINE, reasoning, tools, 50, CLOSE);
         return new Generator(model, text(), setup, g, 7L, deltas::add, () -> false).run();
     }
 
