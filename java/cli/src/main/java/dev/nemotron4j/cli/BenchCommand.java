@@ -1,41 +1,80 @@
 package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.EngineOptions;
+import dev.nemotron4j.Generation;
+import dev.nemotron4j.MachineLimits;
+import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.NemotronModel;
-import dev.nemotron4j.Sequence;
+import dev.nemotron4j.config.NemotronConfig;
+import dev.nemotron4j.engine.Engine;
+import dev.nemotron4j.engine.EngineSequence;
+import dev.nemotron4j.generation.SampledToken;
+import dev.nemotron4j.generation.SamplingStep;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nemotron4j bench}: single-sequence prefill and decode speed on a model folder. The engine
- * issue extends it (named random shapes, concurrency, ratios to measured limits); this is the
- * foundation's honest baseline.
+ * {@code nemotron4j bench}: the engine's speed on a model folder or on random weights of a named shape,
+ * every figure next to the limit measured in the same run. Prefill: one request per prompt length,
+ * timed to its first token. Decode: N concurrent requests, each with a short prompt, timed from when all
+ * have their first token until all have drawn their tokens; the engine batches them as it would any
+ * concurrent clients.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure one sequence's prefill speed (tokens/s for a prompt of random token ids) and "
-                + "greedy decode speed (tokens/s, one token per step) on a model folder."})
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure prefill (tokens/s and time to first token for 128…4096-token prompts) and decode "
+                + "(tokens/s per sequence and in total at concurrency 1, 4, 16, 64) through the engine, with this "
+                + "machine's limits measured in the same run (read bandwidth, copy bandwidth, FMA peak) and each "
+                + "figure as a ratio to its limit.",
+                "Runs on a model folder (--model) or on random bf16 weights of a named shape generated in memory "
+                        + "(--shape tiny|0.5b|9b, or --config FILE for any config.json).",
+                "With --json the last line is one JSON object (decode_c1_tok_s, decode_c1_bandwidth_ratio, "
+                        + "decode_c16_over_c1, prefill_1024_tok_s, prefill_1024_gemm_ratio, …)."},
+        footer = {"", "Examples:", "  nemotron4j bench --shape 0.5b --quick --json",
+                "  nemotron4j bench --model ~/models/NVIDIA-Nemotron-Nano-9B-v2 --prompts 512,2048 --concurrency 1,8"})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--prompt", defaultValue = "512", paramLabel = "N",
-            description = "prompt length in tokens (default ${DEFAULT-VALUE})")
-    int promptTokens;
+    @Option(names = "--shape", paramLabel = "NAME", description = "random weights of a named shape: tiny, 0.5b, 9b")
+    String shape;
 
-    @Option(names = "--decode", defaultValue = "64", paramLabel = "N",
-            description = "decode steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--config", paramLabel = "FILE", description = "random weights of the shape a config.json gives")
+    Path configFile;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "seed of the random weights and prompts")
+    long seed;
+
+    @Option(names = "--prompts", split = ",", paramLabel = "N,N,…",
+            description = "prompt lengths to prefill (default 128,512,1024,2048,4096)")
+    List<Integer> prompts;
+
+    @Option(names = "--concurrency", split = ",", paramLabel = "N,N,…",
+            description = "concurrent decoding requests (default 1,4,16,64)")
+    List<Integer> concurrency;
+
+    @Option(names = "--decode-tokens", defaultValue = "32", paramLabel = "N",
+            description = "tokens each decoding request draws while timed (default ${DEFAULT-VALUE})")
     int decodeTokens;
 
-    @Option(names = "--repeat", defaultValue = "3", paramLabel = "N",
-            description = "runs; the best is reported (default ${DEFAULT-VALUE})")
-    int repeat;
+    @Option(names = "--quick", description = "prompts 128,1024 and concurrency 1,16 with 16 decode tokens: "
+            + "under five minutes on the 0.5b shape on a 2-core machine")
+    boolean quick;
 
     @Option(names = "--json", description = "print one JSON object as the last line")
     boolean json;
@@ -43,54 +82,172 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private static final int DECODE_PROMPT = 16;
+
     @Override
     public Integer call() throws Exception {
-        if (promptTokens < 1 || decodeTokens < 1 || repeat < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--prompt, --decode and --repeat must be at least 1");
-        }
         PrintWriter out = spec.commandLine().getOut();
-        double bestPrefill = 0;
-        double bestDecode = 0;
-        try (NemotronModel m = NemotronModel.load(model.directory(), model.options())) {
-            int[] prompt = new Random(0).ints(promptTokens, 3, m.config().vocabSize()).toArray();
-            warmUp(m);
-            for (int run = 1; run <= repeat; run++) {
-                try (Sequence seq = m.newSequence()) {
-                    long t0 = System.nanoTime();
-                    seq.feed(prompt);
-                    long t1 = System.nanoTime();
-                    seq.decodeGreedy(decodeTokens);
-                    long t2 = System.nanoTime();
-                    double prefill = promptTokens / ((t1 - t0) / 1e9);
-                    double decode = decodeTokens / ((t2 - t1) / 1e9);
-                    bestPrefill = Math.max(bestPrefill, prefill);
-                    bestDecode = Math.max(bestDecode, decode);
-                    out.printf("run %d/%d: prefill %d tokens %.1f tok/s, decode %d tokens %.2f tok/s%n", run, repeat,
-                            promptTokens, prefill, decodeTokens, decode);
-                    out.flush();
+        List<Integer> promptLengths = prompts != null ? prompts : quick ? List.of(128, 1024) : List.of(128, 512, 1024, 2048, 4096);
+        List<Integer> levels = concurrency != null ? concurrency : quick ? List.of(1, 16) : List.of(1, 4, 16, 64);
+        int tokens = quick && decodeTokens == 32 ? 16 : decodeTokens;
+        if (promptLengths.stream().anyMatch(n -> n < 1) || levels.stream().anyMatch(n -> n < 1) || tokens < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--prompts, --concurrency and --decode-tokens take positive numbers");
+        }
+        if (shape != null && configFile != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --shape or --config, not both");
+        }
+        ProgressBar progress = ProgressBar.stepsOnStderr("bench");
+        int totalSteps = 2 + promptLengths.size() + levels.size();
+        int done = 0;
+
+        MachineLimits limits = MachineLimits.measure(model.threads);
+        progress.update(++done, totalSteps);
+        out.printf("machine: %d threads, read %.1f GB/s, copy %.1f GB/s, FMA peak %.0f GFLOP/s%n", limits.threads(),
+                limits.readGbPerS(), limits.copyGbPerS(), limits.fmaGflopPerS());
+
+        NemotronConfig config = shape != null ? BenchShapes.config(shape)
+                : configFile != null ? NemotronConfig.parse(Files.readString(configFile), configFile.toString()) : null;
+        int maxLevel = levels.stream().max(Integer::compare).orElse(1);
+        int maxPrompt = promptLengths.stream().max(Integer::compare).orElse(1);
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (NemotronModel m = open(config, maxLevel, maxPrompt, tokens)) {
+            NemotronConfig c = m.config();
+            ModelCost cost = ModelCost.of(c);
+            double bytesPerWeight = bytesPerWeight(m);
+            double tokenBytes = cost.decodeBytes(bytesPerWeight);
+            progress.update(++done, totalSteps);
+            String name = shape != null ? "shape " + shape : configFile != null ? configFile.toString()
+                    : String.valueOf(m.directory());
+            out.printf("model: %s (%s), %s dense weights read per decode token%n", name, c.layerPattern(),
+                    Units.bytes((long) tokenBytes));
+            result.put("model", name);
+            result.put("threads", limits.threads());
+            result.put("read_gb_s", limits.readGbPerS());
+            result.put("copy_gb_s", limits.copyGbPerS());
+            result.put("fma_gflop_s", limits.fmaGflopPerS());
+            result.put("weight_bytes_per_token", (long) tokenBytes);
+
+            Engine engine = m.engine();
+            Random random = new Random(seed);
+            run(engine, randomPrompt(random, c, 8), 2);  // pages in the weights, starts the engine thread
+            for (int n : promptLengths) {
+                if (n >= c.maxPositionEmbeddings()) {
+                    out.printf("prefill %5d: skipped (the context is %d)%n", n, c.maxPositionEmbeddings());
+                    progress.update(++done, totalSteps);
+                    continue;
                 }
+                long t0 = System.nanoTime();
+                run(engine, randomPrompt(random, c, n), 1);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double tokS = n / seconds;
+                double gemm = cost.prefillFlops(n) / seconds / 1e9 / limits.fmaGflopPerS();
+                out.printf("prefill %5d tokens: %9.1f tok/s, first token after %8.1f ms, dense layers at %4.0f %% of the FMA peak%n",
+                        n, tokS, seconds * 1e3, 100 * gemm);
+                result.put("prefill_" + n + "_tok_s", tokS);
+                result.put("ttft_" + n + "_ms", seconds * 1e3);
+                result.put("prefill_" + n + "_gemm_ratio", gemm);
+                progress.update(++done, totalSteps);
             }
-            out.printf("best: prefill %.1f tok/s, decode %.2f tok/s (%s, %d threads)%n", bestPrefill, bestDecode,
-                    m.config().layerPattern(), m.info().threads());
+            for (int level : levels) {
+                double total = decode(engine, c, level, tokens, random);
+                double bandwidth = total * tokenBytes / 1e9 / limits.readGbPerS();
+                double gemm = total * cost.decodeFlops() / 1e9 / limits.fmaGflopPerS();
+                out.printf("decode c=%-3d %9.1f tok/s in total, %8.2f per sequence; weights read at %4.0f %% of "
+                        + "bandwidth per sequence, dense layers at %4.0f %% of the FMA peak%n", level, total,
+                        total / level, 100 * bandwidth / level, 100 * gemm);
+                result.put("decode_c" + level + "_tok_s", total);
+                result.put("decode_c" + level + "_per_seq_tok_s", total / level);
+                result.put("decode_c" + level + "_bandwidth_ratio", bandwidth / level);
+                result.put("decode_c" + level + "_gemm_ratio", gemm);
+                progress.update(++done, totalSteps);
+            }
+            if (result.containsKey("decode_c1_tok_s") && result.containsKey("decode_c16_tok_s")) {
+                double ratio = (double) result.get("decode_c16_tok_s") / (double) result.get("decode_c1_tok_s");
+                result.put("decode_c16_over_c1", ratio);
+                out.printf("decode c=16 / c=1: %.2f× (bounded here by FMA peak / read bandwidth = %.2f×)%n", ratio,
+                        limits.fmaGflopPerS() / limits.readGbPerS());
+            }
         }
         if (json) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("model", model.directory().toAbsolutePath().normalize().getFileName().toString());
-            result.put("prompt_tokens", promptTokens);
-            result.put("decode_tokens", decodeTokens);
-            result.put("prefill_tok_s", bestPrefill);
-            result.put("decode_tok_s", bestDecode);
             out.println(new ObjectMapper().writeValueAsString(result));
         }
         out.flush();
         return 0;
     }
 
-    /** Touches every weight page once so the first timed run does not pay for page faults. */
-    private static void warmUp(NemotronModel m) {
-        try (Sequence seq = m.newSequence()) {
-            seq.feed(1, 2);
+    /** The model, with a cache big enough for the largest concurrency and prompt, and no prefix reuse. */
+    private NemotronModel open(NemotronConfig config, int maxLevel, int maxPrompt, int tokens) {
+        NemotronConfig sizing = config != null ? config : NemotronConfig.read(model.directory());
+        ModelCost cost = ModelCost.of(sizing);
+        int slots = maxLevel + 2;
+        long kvTokens = (long) maxLevel * (DECODE_PROMPT + tokens + 32) + maxPrompt + 64;
+        long bytes = slots * cost.stateBytesPerSequence() + 2 * kvTokens * cost.kvBytesPerToken() + (64L << 20);
+        EngineOptions engine = model.engine.options().toBuilder().prefixCache(false).stateSlots(slots)
+                .cacheMemory(Math.max(bytes, model.engine.options().cacheMemory())).maxRunning(maxLevel).build();
+        ModelOptions options = model.options().toBuilder().engine(engine).build();
+        if (config != null) {
+            return NemotronModel.createRandom(config, seed, options);
+        }
+        return NemotronModel.load(model.directory(), options);
+    }
+
+    private static double bytesPerWeight(NemotronModel m) {
+        var info = m.info();
+        return info.parameters() > 0 ? (double) info.weightBytes() / info.parameters() : 2.0;  // random weights: bf16
+    }
+
+    private static int[] randomPrompt(Random random, NemotronConfig c, int n) {
+        return random.ints(n, 3, c.vocabSize()).toArray();
+    }
+
+    private static final Generation GREEDY = Generation.builder().greedy().ignoreEos(true).maxTokens(1 << 20).build();
+
+    /** One request: the prompt, then {@code draws} greedy tokens. */
+    private static void run(Engine engine, int[] prompt, int draws) {
+        try (EngineSequence s = engine.open(0, null, () -> false)) {
+            s.feed(prompt);
+            for (int i = 0; i < draws; i++) {
+                SampledToken t = s.sample(new SamplingStep(GREEDY, 0, i, prompt.length, new int[0]));
+                s.feed(new int[] {t.token()});
+            }
+        }
+    }
+
+    /** Total decode tokens/s of {@code level} concurrent requests, timed once all have their first token. */
+    private static double decode(Engine engine, NemotronConfig c, int level, int tokens, Random random) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(level + 1);
+        CyclicBarrier end = new CyclicBarrier(level + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(level);
+        try {
+            List<Future<?>> requests = new ArrayList<>();
+            for (int i = 0; i < level; i++) {
+                int[] prompt = randomPrompt(random, c, DECODE_PROMPT);
+                requests.add(pool.submit(() -> {
+                    try (EngineSequence s = engine.open(0, null, () -> false)) {
+                        s.feed(prompt);
+                        for (int step = 0; step <= tokens; step++) {
+                            if (step == 1) {
+                                start.await();
+                            }
+                            SampledToken t = s.sample(new SamplingStep(GREEDY, 0, step, prompt.length, new int[0]));
+                            s.feed(new int[] {t.token()});
+                        }
+                        end.await();
+                    }
+                    return null;
+                }));
+            }
+            start.await();
+            long t0 = System.nanoTime();
+            end.await();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Future<?> r : requests) {
+                r.get();
+            }
+            return (double) level * tokens / seconds;
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

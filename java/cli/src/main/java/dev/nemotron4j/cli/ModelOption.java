@@ -4,6 +4,7 @@ import dev.nemotron4j.BundledModel;
 import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.SsmStateDtype;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads a model shares (a picocli mixin). */
@@ -31,8 +32,11 @@ final class ModelOption {
                     + "(default: on; --no-preload maps them and reads on first use)")
     boolean preload;
 
+    @Mixin
+    EngineOption engine;
+
     ModelOptions options() {
         return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
-                .progress(ProgressBar.onStderr("reading weights")).build();
+                .progress(ProgressBar.onStderr("reading weights")).engine(engine.options()).build();
     }
 }

@@ -14,32 +14,46 @@ final class ProgressBar implements LoadProgress {
     private final String label;
     private final PrintStream out;
     private final boolean terminal;
+    private final long minTotal;
+    private final boolean countsSteps;
     private int lastShown = -1;
 
     ProgressBar(String label, PrintStream out, boolean terminal) {
+        this(label, out, terminal, MIN_BYTES, false);
+    }
+
+    private ProgressBar(String label, PrintStream out, boolean terminal, long minTotal, boolean countsSteps) {
         this.label = label;
         this.out = out;
         this.terminal = terminal;
+        this.minTotal = minTotal;
+        this.countsSteps = countsSteps;
     }
 
     static ProgressBar onStderr(String label) {
         return new ProgressBar(label, System.err, System.console() != null);
     }
 
+    /** A bar over a number of steps (benchmark measurements), shown whatever their count. */
+    static ProgressBar stepsOnStderr(String label) {
+        return new ProgressBar(label, System.err, System.console() != null, 0, true);
+    }
+
     @Override
     public void update(long done, long total) {
-        if (total < MIN_BYTES) {
+        if (total < minTotal || total <= 0) {
             return;
         }
         int percent = (int) (100 * done / total);
-        int step = terminal ? percent : percent / 10 * 10;
+        int step = terminal || countsSteps ? percent : percent / 10 * 10;
         if (step == lastShown) {
             return;
         }
         lastShown = step;
         int filled = WIDTH * percent / 100;
         String line = String.format("%s [%s%s] %3d%%  %s / %s", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-                percent, Units.bytes(done), Units.bytes(total));
+                percent, countsSteps ? Long.toString(done) : Units.bytes(done),
+                countsSteps ? Long.toString(total) : Units.bytes(total));
         if (terminal) {
             out.print("\r" + line + (done >= total ? "\n" : ""));
         } else {
