@@ -1,15 +1,18 @@
 // CPU causal GQA attention over a paged KV pool (vLLM-style blocks; ops/attention.h has the layout).
 // The key range is cut at fixed positions into partitions of kPartition keys; each (query row, partition)
 // yields a softmax partial (max, Σ exp, Σ exp·v), and a row's partials are merged in position order.
-// A row's arithmetic depends only on its position, so results are bit-identical for any thread count,
-// token split or block table. Partitions are the unit of the math, not of the threading:
+// Partitions are the unit of the math, not of the threading:
 //   split (n_tokens ≤ kSplitMaxTokens: decode): task = (token block, KV head, partition), partials go to a
 //     buffer and a second pass merges each row's partials: long decodes spread over all threads;
 //   fold (prefill chunks): task = (token block, KV head), walking its partitions and merging each partial
 //     as it completes: no partial buffer, and plenty of tasks already.
-// Both run the same functions in the same order per row. A task's rows are (token, query head) pairs of
-// one KV head, so each key block gathered from the pool serves all of them.
-// Precision: float32; q pre-scaled; online softmax per kKeyBlock keys inside a partition.
+// A task's rows are (token, query head) pairs of one KV head, so each key block gathered from the pool
+// serves all of them; rows go through the inner loops in pairs to share each K and V load.
+// Determinism: a row's arithmetic depends on its position only: both modes run the same functions in the
+// same order per row, key blocks sit at fixed positions, and neither the partner row nor key padding
+// changes a score or an accumulator. So the bits are the same for any thread count, token split, batch
+// or block table (tests compare them with memcmp). Precision: float32, q pre-scaled, online softmax per
+// kKeyBlock keys inside a partition.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -27,6 +30,15 @@ constexpr int64_t kKeyBlock = 32;       // keys per softmax step: their K and V 
 constexpr int64_t kRowsPerTask = 16;    // ~ tokens × query heads sharing one key block
 constexpr int64_t kSplitMaxTokens = 4;  // up to this many tokens, partitions are tasks of their own
 static_assert(kPartition % kKeyBlock == 0, "key blocks must not straddle partitions");
+
+// Keeps a loaded vector in a register: otherwise GCC folds the load into each row's FMA as a memory
+// operand and reads the same K or V vector once per row.
+template <class V>
+NEMOTRON_INLINE void in_register(V& v) {
+#if defined(__x86_64__)
+  asm("" : "+v"(v));
+#endif
+}
 
 // A softmax partial of one row, head_dim + 2 floats: [max score, Σ exp(score − max), Σ exp(score − max)·v].
 constexpr int64_t kMax = 0, kSum = 1, kAcc = 2;
@@ -52,59 +64,76 @@ NEMOTRON_INLINE void transpose_sum(typename Vec<W>::f32 (&v)[W], typename Vec<W>
   out = v[0];
 }
 
-// score[n] = q · k[n] for W keys at once (W independent FMA chains): W-lane partial sums over head_dim,
-// transpose_sum, then the head_dim % W tail. Callers pad the key list to whole groups, so every score of
-// every row is computed by exactly this sequence of operations.
+// Scores of two rows against G = W/2 keys: score_r[n] = q_r · k[n], as W independent FMA chains (each K
+// load feeds both rows), transpose_sum, then the head_dim % W tail. Every score of every row is computed
+// by exactly this sequence of operations: callers pad the keys to whole groups and an unpaired row
+// is paired with itself, so neither the partner row nor the group decides a score's bits.
 template <int W>
-NEMOTRON_INLINE void dot_keys(const float* q, const float* const* k, int64_t head_dim, float* score) {
+NEMOTRON_INLINE void dot_keys(const float* q0, const float* q1, const float* const* k, int64_t head_dim, float* score0,
+                              float* score1) {
   using F = typename Vec<W>::f32;
-  F acc[W];
+  constexpr int G = W / 2;
+  F acc[W];  // acc[n]: row 0 with key n; acc[G + n]: row 1 with key n
   for (int n = 0; n < W; ++n) acc[n] = F{};
   int64_t d = 0;
   for (; d + W <= head_dim; d += W) {
-    F qv;
-    load<W>(q + d, qv);
-    for (int n = 0; n < W; ++n) {
+    F qv0, qv1;
+    load<W>(q0 + d, qv0);
+    load<W>(q1 + d, qv1);
+    for (int n = 0; n < G; ++n) {
       F kv;
       load<W>(k[n] + d, kv);
-      acc[n] += qv * kv;
+      in_register(kv);
+      acc[n] += qv0 * kv;
+      acc[G + n] += qv1 * kv;
     }
   }
   F sums;
   transpose_sum<W>(acc, sums);
-  if (d < head_dim)
-    for (int n = 0; n < W; ++n)
-      for (int64_t e = d; e < head_dim; ++e) sums[n] += q[e] * k[n][e];
-  store<W>(score, sums);
+  for (int n = 0; n < G; ++n) {
+    for (int64_t e = d; e < head_dim; ++e) sums[n] += q0[e] * k[n][e];
+    for (int64_t e = d; e < head_dim; ++e) sums[G + n] += q1[e] * k[n][e];
+    score0[n] = sums[n];
+    score1[n] = sums[G + n];
+  }
 }
 
-// acc[d] += Σ_j p[j] · v[j][d], j in order, with NV vectors of acc held in registers across the keys.
-template <int W, int NV>
-NEMOTRON_INLINE void accumulate_chunk(const float* p, const float* const* v, int64_t n, int64_t d, float* acc) {
+// acc_r[d] += Σ_j p_r[j] · v[j][d] for R rows (1 or 2), j in order, NV vectors of each acc in registers.
+template <int W, int R, int NV>
+NEMOTRON_INLINE void accumulate_chunk(const float* const (&p)[R], const float* const* v, int64_t n, int64_t d,
+                                      float* const (&acc)[R]) {
   using F = typename Vec<W>::f32;
-  F a[NV];
-  for (int u = 0; u < NV; ++u) load<W>(acc + d + u * W, a[u]);
+  F a[R][NV];
+  for (int r = 0; r < R; ++r)
+    for (int u = 0; u < NV; ++u) load<W>(acc[r] + d + u * W, a[r][u]);
   for (int64_t j = 0; j < n; ++j) {
-    const F pj = F{} + p[j];
+    F pj[R];
+    for (int r = 0; r < R; ++r) pj[r] = F{} + p[r][j];
     for (int u = 0; u < NV; ++u) {
       F x;
       load<W>(v[j] + d + u * W, x);
-      a[u] += pj * x;
+      if (R > 1) in_register(x);
+      for (int r = 0; r < R; ++r) a[r][u] += pj[r] * x;
     }
   }
-  for (int u = 0; u < NV; ++u) store<W>(acc + d + u * W, a[u]);
+  for (int r = 0; r < R; ++r)
+    for (int u = 0; u < NV; ++u) store<W>(acc[r] + d + u * W, a[r][u]);
 }
 
-template <int W>
-NEMOTRON_INLINE void accumulate_values(const float* p, const float* const* v, int64_t n, int64_t head_dim, float* acc) {
+// The same per-element arithmetic for any R and any chunking: one FMA per key, keys in order.
+template <int W, int R>
+NEMOTRON_INLINE void accumulate_values(const float* const (&p)[R], const float* const* v, int64_t n, int64_t head_dim,
+                                       float* const (&acc)[R]) {
+  constexpr int NV = 8 / R;  // 8 FMA chains
   int64_t d = 0;
-  for (; d + 8 * W <= head_dim; d += 8 * W) accumulate_chunk<W, 8>(p, v, n, d, acc);  // 8 FMA chains
-  for (; d + W <= head_dim; d += W) accumulate_chunk<W, 1>(p, v, n, d, acc);
-  for (; d < head_dim; ++d) {
-    float a = acc[d];
-    for (int64_t j = 0; j < n; ++j) a += p[j] * v[j][d];
-    acc[d] = a;
-  }
+  for (; d + NV * W <= head_dim; d += NV * W) accumulate_chunk<W, R, NV>(p, v, n, d, acc);
+  for (; d + W <= head_dim; d += W) accumulate_chunk<W, R, 1>(p, v, n, d, acc);
+  for (; d < head_dim; ++d)
+    for (int r = 0; r < R; ++r) {
+      float a = acc[r][d];
+      for (int64_t j = 0; j < n; ++j) a += p[r][j] * v[j][d];
+      acc[r][d] = a;
+    }
 }
 
 // Online-softmax step of one row over its n valid scores: raises the running max, rescales sum and
@@ -146,9 +175,10 @@ NEMOTRON_INLINE void attend_partition_w(const AttentionShape& s, const Rows& r, 
     std::fill(rec + kAcc, rec + stride, 0.0f);
   }
   const int64_t k0 = part * kPartition, k1 = std::min(k0 + kPartition, s.n_past + r.t0 + r.n_tok);
-  const float* k_rows[kKeyBlock + W];  // padded to whole groups of W keys with repeats of key 0
+  constexpr int G = W / 2;              // keys per dot_keys group
+  const float* k_rows[kKeyBlock + G];  // padded to whole groups with repeats of key 0
   const float* v_rows[kKeyBlock];
-  float score[kKeyBlock + W];
+  float score[2][kKeyBlock + G];
   for (int64_t j0 = k0; j0 < k1; j0 += kKeyBlock) {  // blocks at fixed positions: j0 ≡ 0 mod kKeyBlock
     const int64_t kb = std::min(kKeyBlock, k1 - j0);
     for (int64_t j = 0; j < kb; ++j) {
@@ -157,14 +187,26 @@ NEMOTRON_INLINE void attend_partition_w(const AttentionShape& s, const Rows& r, 
       k_rows[j] = kv.k_pool + pool_row * kv_row + r.kv * D;
       v_rows[j] = kv.v_pool + pool_row * kv_row + r.kv * D;
     }
-    std::fill(k_rows + kb, k_rows + kKeyBlock + W, k_rows[0]);
-    for (int64_t i = 0; i < m; ++i) {
-      const int64_t valid = std::min(kb, s.n_past + r.token(i) + 1 - j0);  // causal mask
-      if (valid <= 0) continue;
-      float* rec = recs + i * stride;
-      for (int64_t j = 0; j < valid; j += W) dot_keys<W>(q_scaled + i * D, k_rows + j, D, score + j);
-      softmax_step<W>(score, valid, rec, D);
-      accumulate_values<W>(score, v_rows, valid, D, rec + kAcc);
+    std::fill(k_rows + kb, k_rows + kKeyBlock + G, k_rows[0]);
+    // Rows in pairs (i0, i1); the last of an odd count pairs with itself and is then treated once.
+    for (int64_t i0 = 0; i0 < m; i0 += 2) {
+      const int64_t i1 = std::min(i0 + 1, m - 1);
+      const int64_t valid0 = std::min(kb, s.n_past + r.token(i0) + 1 - j0);  // causal mask
+      const int64_t valid1 = i1 == i0 ? 0 : std::min(kb, s.n_past + r.token(i1) + 1 - j0);
+      if (valid0 <= 0 && valid1 <= 0) continue;
+      float* const rec0 = recs + i0 * stride;
+      float* const rec1 = recs + i1 * stride;
+      for (int64_t j = 0; j < std::max(valid0, valid1); j += G)
+        dot_keys<W>(q_scaled + i0 * D, q_scaled + i1 * D, k_rows + j, D, score[0] + j, score[1] + j);
+      if (valid0 > 0) softmax_step<W>(score[0], valid0, rec0, D);
+      if (valid1 > 0) softmax_step<W>(score[1], valid1, rec1, D);
+      // Keys both rows see, together; then the rest of the longer row alone, continuing in key order.
+      const int64_t both = std::max<int64_t>(0, std::min(valid0, valid1));
+      if (both > 0) accumulate_values<W, 2>({score[0], score[1]}, v_rows, both, D, {rec0 + kAcc, rec1 + kAcc});
+      const int longer = valid1 > valid0 ? 1 : 0;
+      const int64_t rest = std::max(valid0, valid1) - both;
+      if (rest > 0)
+        accumulate_values<W, 1>({score[longer] + both}, v_rows + both, rest, D, {(longer ? rec1 : rec0) + kAcc});
     }
   }
 }
