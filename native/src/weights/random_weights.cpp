@@ -2,7 +2,7 @@
 // AttentionWeights and MlpWeights::bind), each with make_shape.py's distribution, filled in parallel
 // from a counter-based generator: elements 2j and 2j + 1 of a tensor are the halves of splitmix64's
 // output for counter j of the stream key(seed, name), so no generator state is shared between threads
-// or between tensors.
+// or between tensors. (simd.h only for NEMOTRON_INLINE / NEMOTRON_MULTIVERSIONING.)
 #include "weights/random_weights.h"
 
 #include <omp.h>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/cpu/simd.h"
 #include "engine/status.h"
 
 namespace nemotron {
@@ -102,7 +103,7 @@ std::vector<TensorSpec> tensor_specs(const HParams& hp) {
 }
 
 // splitmix64's output function: a bijective mix of a 64-bit counter.
-inline uint64_t mix64(uint64_t z) {
+NEMOTRON_INLINE uint64_t mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
@@ -117,41 +118,67 @@ uint64_t tensor_key(uint64_t seed, const std::string& name) {
   return mix64(h ^ mix64(seed));
 }
 
-// A value from 32 random bits. Normal: Irwin–Hall of the four bytes (mean 510, variance 4 · 65535/12,
-// rescaled to unit variance; a grid of 0.007 σ and tails ending at ±√12 ≈ 3.5, which random weights for
-// speed runs do not miss). Uniform: the top 24 bits.
-inline float value(const TensorSpec& s, uint32_t r) {
-  if (s.init == Init::Normal) {
-    const int32_t sum = static_cast<int32_t>((r & 0xFF) + ((r >> 8) & 0xFF) + ((r >> 16) & 0xFF) + (r >> 24));
-    constexpr float kUnit = 1.7320508f / 256.0f;  // √3 / 2^8
-    return s.a * (static_cast<float>(sum - 510) * kUnit);
-  }
-  const float u = (static_cast<float>(r >> 8) + 0.5f) * (1.0f / 16777216.0f);  // (0, 1)
-  const float x = s.a + (s.b - s.a) * u;
-  return s.init == Init::LogUniform ? std::log(x) : x;
+// Element i's 32 random bits are half of draw i / 2: splitmix64's output for that counter of the
+// tensor's stream (so one draw serves two elements).
+NEMOTRON_INLINE uint64_t draw(uint64_t key, int64_t i) { return mix64(key + static_cast<uint64_t>(i / 2 + 1) * kGamma); }
+NEMOTRON_INLINE uint32_t half(uint64_t r, int64_t i) { return static_cast<uint32_t>(r >> (32 * (i & 1))); }
+
+// N(0, 1), approximately, from 32 random bits: Irwin–Hall of the four bytes (mean 510, variance
+// 4 · 65535/12, rescaled to unit variance; a grid of 0.007 σ and tails ending at ±√12 ≈ 3.5, which
+// random weights for speed runs do not miss).
+NEMOTRON_INLINE float normal(uint32_t r) {
+  const int32_t sum = static_cast<int32_t>((r & 0xFF) + ((r >> 8) & 0xFF) + ((r >> 16) & 0xFF) + (r >> 24));
+  constexpr float kUnit = 1.7320508f / 256.0f;  // √3 / 2^8
+  return static_cast<float>(sum - 510) * kUnit;
 }
 
-inline void store(float v, float* out) { *out = v; }
-inline void store(float v, uint16_t* out) { *out = float_to_bf16(v); }
+// U(0, 1) from the top 24 bits.
+NEMOTRON_INLINE float uniform(uint32_t r) { return (static_cast<float>(r >> 8) + 0.5f) * (1.0f / 16777216.0f); }
 
-// Elements [begin, end), begin even: elements 2j and 2j + 1 take the two halves of draw j, the splitmix64
-// output for counter j of the tensor's stream.
-template <class T> void fill_range(const TensorSpec& s, uint64_t key, int64_t begin, int64_t end, T* out) {
-  auto draw = [&](int64_t i) { return mix64(key + static_cast<uint64_t>(i / 2 + 1) * kGamma); };
-  int64_t i = begin;
-  for (; i + 1 < end; i += 2) {
-    const uint64_t r = draw(i);
-    store(value(s, static_cast<uint32_t>(r)), out + i);
-    store(value(s, static_cast<uint32_t>(r >> 32)), out + i + 1);
+float value(const TensorSpec& s, uint32_t r) {
+  switch (s.init) {
+    case Init::Normal: return s.a * normal(r);
+    case Init::Uniform: return s.a + (s.b - s.a) * uniform(r);
+    case Init::LogUniform: return std::log(s.a + (s.b - s.a) * uniform(r));
   }
-  if (i < end) store(value(s, static_cast<uint32_t>(draw(i))), out + i);
+  return 0.0f;
 }
 
+// The bulk of the bytes (every matrix): a · N(0, 1) in bfloat16 for the element pairs [j0, j1), branch
+// free so that it vectorises; one version per ISA by GCC function multiversioning (as in
+// backend/cpu/linear.cpp). Integer arithmetic and exactly rounded products only: every version writes
+// the same bytes.
+NEMOTRON_INLINE void normal_bf16_pairs(uint16_t* out, int64_t j0, int64_t j1, uint64_t key, float a) {
+  for (int64_t j = j0; j < j1; ++j) {
+    const uint64_t r = mix64(key + static_cast<uint64_t>(j + 1) * kGamma);
+    out[2 * j] = float_to_bf16(a * normal(static_cast<uint32_t>(r)));
+    out[2 * j + 1] = float_to_bf16(a * normal(static_cast<uint32_t>(r >> 32)));
+  }
+}
+#ifdef NEMOTRON_MULTIVERSIONING
+__attribute__((target("default"))) void normal_bf16(uint16_t* out, int64_t j0, int64_t j1, uint64_t key, float a) {
+  normal_bf16_pairs(out, j0, j1, key, a);
+}
+__attribute__((target("avx2"))) void normal_bf16(uint16_t* out, int64_t j0, int64_t j1, uint64_t key, float a) {
+  normal_bf16_pairs(out, j0, j1, key, a);
+}
+#else
+void normal_bf16(uint16_t* out, int64_t j0, int64_t j1, uint64_t key, float a) { normal_bf16_pairs(out, j0, j1, key, a); }
+#endif
+
+// Elements [begin, end) of a tensor; begin is even.
 void fill_range(const TensorSpec& s, uint64_t key, int64_t begin, int64_t end, unsigned char* data) {
   if (s.dtype == DType::BF16) {
-    fill_range(s, key, begin, end, reinterpret_cast<uint16_t*>(data));
+    uint16_t* out = reinterpret_cast<uint16_t*>(data);
+    int64_t i = begin;
+    if (s.init == Init::Normal) {
+      normal_bf16(out, begin / 2, end / 2, key, s.a);
+      i = end / 2 * 2;
+    }
+    for (; i < end; ++i) out[i] = float_to_bf16(value(s, half(draw(key, i), i)));
   } else {
-    fill_range(s, key, begin, end, reinterpret_cast<float*>(data));
+    float* out = reinterpret_cast<float*>(data);
+    for (int64_t i = begin; i < end; ++i) out[i] = value(s, half(draw(key, i), i));
   }
 }
 
@@ -165,7 +192,9 @@ void fill(const TensorSpec& s, uint64_t key, OwnedTensor& t) {
     return;
   }
   const int64_t n_blocks = (n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static)
+  // Dynamic: a thread that shares its core with another process does fewer blocks instead of holding
+  // up the rest. Values do not depend on which thread fills a block.
+#pragma omp parallel for schedule(dynamic)
   for (int64_t b = 0; b < n_blocks; ++b) fill_range(s, key, b * kBlock, std::min(n, (b + 1) * kBlock), data);
 }
 
