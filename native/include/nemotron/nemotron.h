@@ -91,7 +91,7 @@ typedef struct nt_sequence nt_sequence;
 /* What the loaded model holds, for `info` and for sizing buffers. */
 typedef struct nt_model_stats {
   int64_t weight_bytes_mapped; /* bytes used in place from the mapped files */
-  int64_t weight_bytes_owned;  /* small tensors converted to float32 at load */
+  int64_t weight_bytes_owned;  /* small tensors converted to float32 at load; every tensor of a random model */
   int64_t state_bytes_per_sequence; /* conv + SSM state of every Mamba layer */
   int64_t kv_bytes_per_token;  /* K and V of every attention layer, float32 */
   int32_t n_threads;

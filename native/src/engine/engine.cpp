@@ -149,6 +149,7 @@ int32_t nt_model_create_random(const nt_config* config, uint64_t seed, const nt_
     require(config && options && out_model, NT_INVALID_ARGUMENT, "nt_model_create_random: null argument");
     *out_model = nullptr;
     const nemotron::HParams hp = nemotron::HParams::from(*config);
+    omp_set_num_threads(options->n_threads > 0 ? options->n_threads : omp_get_num_procs());
     *out_model = make_model(hp, nemotron::make_random_weights(hp, seed), *options).release();
   });
 }

@@ -139,7 +139,7 @@ void NemotronH::logits_of(const std::vector<FeedItem>& items, const std::vector<
   cpu::rmsnorm(rows.data(), n_wanted, H, norm_f_.data(), hp_.norm_eps, normed.data());
   const int64_t V = hp_.vocab_size;
   std::vector<float> logits(static_cast<size_t>(n_wanted * V));
-  cpu::linear(normed.data(), n_wanted, lm_head_, nullptr, logits.data());
+  cpu::linear_decode(normed.data(), n_wanted, lm_head_, nullptr, logits.data());
   r = 0;
   for (const FeedItem& item : items) {
     std::copy(logits.data() + r * V, logits.data() + (r + item.n_logit_rows) * V, item.logits);

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +68,40 @@ class ReadmeExampleIT {
     }
 
     @Test
+    void engineExampleRuns() throws Exception {
+        PrintStream saved = System.out;
+        var captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // README:begin
+            EngineOptions engine = EngineOptions.builder().cacheMemory(512L << 20).maxRunning(16).build();
+            try (NemotronModel model = NemotronModel.load(BundledModel.directory(), ModelOptions.builder().engine(engine).build())) {
+                ExecutorService clients = Executors.newFixedThreadPool(8);
+                List<Future<ChatReply>> replies = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String question = "What is " + i + " plus " + i + "?";
+                    replies.add(clients.submit(() -> {
+                        try (ChatSession chat = model.newChat(ChatOptions.builder().system("Answer briefly.").build())) {
+                            return chat.send(question, Generation.builder().greedy().maxTokens(64).build());
+                        }
+                    }));
+                }
+                for (Future<ChatReply> reply : replies) {
+                    System.out.println(reply.get().content() + " (cached prompt tokens: " + reply.get().usage().cachedTokens() + ")");
+                }
+                System.out.println(model.engine().stats()); // running, waiting, steps, preemptions, prefix hits, free slots and blocks
+                clients.shutdown();
+            }
+            // README:end
+        } finally {
+            System.setOut(saved);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(8, out.lines().filter(l -> l.contains("(cached prompt tokens: ")).count(), out);
+        assertTrue(out.contains("EngineStats[running="), out);
+    }
+
+    @Test
     void readmeShowsExactlyTheseExamples() throws IOException {
         Path repo = RepoPaths.repo();
         String source = Files.readString(repo.resolve("java/runtime/src/test/java/dev/nemotron4j/ReadmeExampleIT.java"));
@@ -77,9 +114,10 @@ class ReadmeExampleIT {
         for (int at = readme.indexOf("```java\n"); at >= 0; at = readme.indexOf("```java\n", at + 1)) {
             shown.add(normalize(readme.substring(at + 8, readme.indexOf("```", at + 8))));
         }
-        assertEquals(2, marked.size());
+        assertEquals(3, marked.size());
         // the sequence example's region stops before its closing brace (assertions follow inside the try)
-        assertEquals(List.of(marked.get(0), marked.get(1) + "\n}"), shown, "README.md's Java examples differ from ReadmeExampleIT");
+        assertEquals(List.of(marked.get(0), marked.get(1) + "\n}", marked.get(2)), shown,
+                "README.md's Java examples differ from ReadmeExampleIT");
     }
 
     /** Compares line by line without leading indentation. */

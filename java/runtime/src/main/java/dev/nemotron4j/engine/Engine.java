@@ -62,6 +62,8 @@ public final class Engine implements AutoCloseable {
     private long arrivals;
     private long steps;
     private long preemptions;
+    private long tokensComputed;
+    private int largestDecodeBatch;
     private boolean closing;
 
     /** One sequence's part of a step. */
@@ -105,7 +107,7 @@ public final class Engine implements AutoCloseable {
         try {
             return new EngineStats(running.size(), waiting.size(), steps, preemptions, prefixCache.size(),
                     prefixCache.queries(), prefixCache.hits(), prefixCache.hitTokens(), s.stateSlots(),
-                    s.stateSlotsFree(), s.kvBlocks(), s.kvBlocksFree());
+                    s.stateSlotsFree(), s.kvBlocks(), s.kvBlocksFree(), tokensComputed, largestDecodeBatch);
         } finally {
             lock.unlock();
         }
@@ -211,10 +213,11 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             s.closed = true;
-            if (!s.inFlight) {
-                cancelDraw(s);
+            if (s.inFlight) {
+                released.add(s);  // the engine thread finishes it after the step
+            } else {
+                finishReleased(s);  // at once: when close() returns, the state is cached or freed
             }
-            released.add(s);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -415,9 +418,15 @@ public final class Engine implements AutoCloseable {
         lock.lock();
         try {
             steps++;
+            int decodeRows = 0;
             for (Entry e : entries) {
                 e.request.inFlight = false;
             }
+            for (Entry e : batch) {
+                tokensComputed += e.tokens.length;
+                decodeRows += e.tokens.length == 1 ? 1 : 0;
+            }
+            largestDecodeBatch = Math.max(largestDecodeBatch, failure == null ? decodeRows : 0);
             for (Entry e : batch) {
                 EngineSequence s = e.request;
                 if (failure != null) {
@@ -537,23 +546,27 @@ public final class Engine implements AutoCloseable {
 
     private void cleanUpReleased() {
         for (EngineSequence s : List.copyOf(released)) {
-            if (s.inFlight) {
-                continue;
+            if (!s.inFlight) {
+                released.remove(s);
+                finishReleased(s);
             }
-            released.remove(s);
-            cancelDraw(s);
-            waiting.remove(s);
-            running.remove(s);
-            if (s.sequence != null) {
-                if (options.prefixCache() && !s.failed && !s.fed.isEmpty()) {
-                    prefixCache.insert(s.fed.toArray(), s.sequence);
-                } else {
-                    s.sequence.close();
-                }
-                s.sequence = null;
-            }
-            s.state = EngineSequence.State.DONE;
         }
+    }
+
+    /** A closed request leaves the engine: its draw is cancelled, its state cached as a prefix or freed. */
+    private void finishReleased(EngineSequence s) {
+        cancelDraw(s);
+        waiting.remove(s);
+        running.remove(s);
+        if (s.sequence != null) {
+            if (options.prefixCache() && !s.failed && !s.fed.isEmpty()) {
+                prefixCache.insert(s.fed.toArray(), s.sequence);
+            } else {
+                s.sequence.close();
+            }
+            s.sequence = null;
+        }
+        s.state = EngineSequence.State.DONE;
     }
 
     /** Fails requests past their deadline and cancels those whose caller went away. */

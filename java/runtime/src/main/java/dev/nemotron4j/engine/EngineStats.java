@@ -13,7 +13,9 @@ package dev.nemotron4j.engine;
  * @param prefixHitTokens  prompt tokens not recomputed thanks to the hits
  * @param stateSlots       Mamba state slots in all / free now
  * @param kvBlocks         KV blocks in all / free now (0 for a model without attention)
+ * @param tokensComputed   tokens run through the model so far (prefill and decode)
+ * @param largestDecodeBatch the most decode tokens one step has run together
  */
 public record EngineStats(int running, int waiting, long steps, long preemptions, int prefixEntries,
         long prefixQueries, long prefixHits, long prefixHitTokens, int stateSlots, int stateSlotsFree, long kvBlocks,
-        long kvBlocksFree) {}
+        long kvBlocksFree, long tokensComputed, int largestDecodeBatch) {}

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /** The engine on a real (tiny) model: batch invariance, prefix reuse, memory limits, preemption, a soak. */
 class EngineIT {
-    private static final Generation GREEDY = Generation.builder().greedy().maxTokens(4096).build();
+    /** Greedy, with log-probabilities (the bits of the logits show through them). */
+    private static final Generation GREEDY = Generation.builder().greedy().logprobs(5).maxTokens(4096).build();
 
     private static NemotronModel load(EngineOptions engine) {
         return NemotronModel.load(RepoPaths.model("tiny-a"), ModelOptions.builder().engine(engine).build());
@@ -49,13 +50,16 @@ class EngineIT {
     private static Result run(Engine engine, int[] prompt, int newTokens, Generation generation, Duration timeout,
             AtomicBoolean cancelled) {
         int[] tokens = new int[newTokens];
-        float[] logprobs = new float[newTokens];
+        float[] logprobs = new float[newTokens * 6];  // the drawn token's, then the top 5
         try (EngineSequence s = engine.open(generation.priority(), timeout, cancelled::get)) {
             s.feed(prompt);
             for (int i = 0; i < newTokens; i++) {
                 SampledToken t = s.sample(new SamplingStep(generation, 7, i, prompt.length, new int[0]));
                 tokens[i] = t.token();
-                logprobs[i] = t.logprob();
+                logprobs[6 * i] = t.logprob();
+                for (int k = 0; k < 5; k++) {
+                    logprobs[6 * i + 1 + k] = t.top().get(k).logprob();
+                }
                 s.feed(new int[] {t.token()});
             }
             return new Result(tokens, logprobs, s.cachedTokens());
@@ -96,6 +100,8 @@ class EngineIT {
                 pool.shutdownNow();
             }
             long stepsTogether = model.engine().stats().steps() - stepsAlone;
+            assertTrue(model.engine().stats().largestDecodeBatch() >= 8, "decode tokens were batched: "
+                    + model.engine().stats());
             assertTrue(stepsTogether < stepsAlone / 3, "requests shared steps: " + stepsTogether + " steps together, "
                     + stepsAlone + " one by one");
         }
