@@ -9,27 +9,37 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "backend/cpu/gemm_kernels.h"
+#include "backend/cpu/linear_decode_kernels.h"
 #include "backend/cpu/linear_kernels.h"
 
 namespace nemotron::cpu {
 namespace {
 using namespace simd;
 
-// linear(): the decode kernel below this many tokens, the prefill GEMM from it on. On AVX2 (Zen 3) decode
-// runs at 85–90 % of the FMA peak up to 64 tokens and the GEMM at 60–70 % at any size, so the switch sits
-// where decode's k-chunking starts to cost: past ~128 tokens its x chunk no longer fits L2.
-constexpr int64_t kPrefillMinTokens = 128;
+// linear(): the decode kernel below this many tokens, the prefill GEMM from it on. Measured on Zen 3 (AVX2,
+// bf16 4352x1024 and 1024x4352, one thread): decode is ahead up to 256 tokens (at 64: 65–80 % against
+// 45–65 % of the FMA peak), the GEMM from 512 (decode's x then streams from L3 for every row group).
+constexpr int64_t kPrefillMinTokens = 256;
 
-// Decode blocking. Per thread, a row group's accumulators [group rows][n_tokens][W] stay in L2 while the
-// group's row tiles run over one k-chunk of x for all tokens (also in L2); a row tile's converted weights
-// [R][chunk] stay in L1 while every token runs over them.
-constexpr int64_t kDecodeXBytes = 192 << 10;   // one k-chunk of x, all tokens: well inside a 512 KB L2
-constexpr int64_t kDecodeMinChunk = 256;       // shorter: accumulator loads / stores outweigh the FMAs
+// Decode blocking, per thread: for each row group, for each token block, for each k-chunk, each R-row tile
+// is converted (its [R][chunk] floats stay in L1) and dotted with the block's tokens (x's [tokens][chunk]
+// stays in L2 across the group's tiles). The group's weights stay cached across its token blocks, so they
+// are read from memory once per call; only their conversion repeats per block (~2 / block tokens of the
+// FMA time). A row group's accumulators [group rows][block tokens][W] stay in L2 across the chunks.
+constexpr int64_t kDecodeTokenBlock = 64;      // at most; larger blocks would shrink the chunks below
+constexpr int64_t kDecodeXBytes = 256 << 10;   // one k-chunk of x, all of a block's tokens: half of L2
+constexpr int64_t kDecodeMaxChunk = 1024;      // a tile's converted rows (≤ 16 KB) stay in L1 beside x
+constexpr int64_t kDecodeMinChunk = 512;       // shorter: accumulator loads / stores weigh on the FMAs
 constexpr int64_t kDecodeAccBytes = 96 << 10;  // a row group's accumulators
 constexpr int64_t kDecodeMaxGroupRows = 96;
+// Up to this many tokens the decode tiles read the stored rows directly: converting a tile costs two
+// stores per 2W weights, which pays off once enough tokens share it (splitting pairs in every tile costs
+// Zen 3 about a third of its FMA rate, converting about 2 / n_tokens of it).
+constexpr int64_t kDirectMaxTokens = 4;
 
 // Prefill (GEMM) blocking.
 constexpr int64_t kKc = 256;              // k-block: one micro-panel (kKc × NR floats, 16–32 KB) stays in L1
@@ -44,14 +54,15 @@ int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 float* align64(float* p) { return p + (-(reinterpret_cast<uintptr_t>(p) / sizeof(float)) & (kAlignFloats - 1)); }
 
 struct DecodeArgs {
-  const float* xs;     // x arranged for the dtype's pair loads (split_pairs), token rows x_stride apart
+  const float* xs;      // x arranged for the dtype's pair loads (split_pairs), token rows x_stride apart
   int64_t x_stride;
   int64_t n_tokens;
   const WeightView& w;
   const float* bias;
   float* y;
-  int64_t chunk;       // k-chunk, a multiple of 32 (so of 2W on every ISA)
-  int64_t group_rows;  // a multiple of kDotRowAlign
+  int64_t token_block;  // tokens per block (the last block may have fewer)
+  int64_t chunk;        // k-chunk: a multiple of 32, so of 2W on every ISA
+  int64_t group_rows;   // a multiple of kDotRowAlign
 };
 
 struct PrefillArgs {
@@ -63,38 +74,64 @@ struct PrefillArgs {
   const float* packed_x;  // x as token tiles [ceil(n_tokens / MR)][in][MR]
 };
 
-// Decode rows [r0, r1): per row group, per k-chunk, each R-row tile is converted to float once and then
-// dotted with every token (dot_tokens); after the last chunk each (row, token) is finished (lanes summed,
-// scalar k-tail, bias). Rows past the end of a group repeat its last row and are never stored.
-template <class DT, class Wt>
+// Decode rows [r0, r1), blocked as described at kDecodeTokenBlock. Each row tile is dotted with the tokens
+// either straight from the stored rows (kDirect: DR-row tiles) or after converting it to float (R-row
+// tiles); after the last chunk the group is finished for the block's tokens (lanes summed, scalar k-tail,
+// bias). Rows past the end of a group repeat other rows and are never stored.
+template <class DT, class Wt, bool kDirect>
 NEMOTRON_INLINE void decode_rows_for(const DecodeArgs& a, int64_t r0, int64_t r1, float* scratch) {
-  constexpr int W = DT::W, R = DT::R;
+  constexpr int W = DT::W, R = kDirect ? DT::DR : DT::R;
   using E = typename Wt::element;
-  const int64_t in = a.w.cols, out = a.w.rows, n_tokens = a.n_tokens;
+  const int64_t in = a.w.cols, out = a.w.rows;
   const int64_t k_vec = in / (2 * W) * (2 * W);
   const E* w = static_cast<const E*>(a.w.data);
-  const int64_t w_stride = a.chunk + kAlignFloats;  // converted rows 64-byte aligned, not a multiple of 4 KB apart
-  float* converted = scratch;                       // [R][w_stride]
-  float* acc = scratch + kMaxDotRows * w_stride;    // [group rows][n_tokens][W]
-  const int64_t acc_stride = n_tokens * W;
+  // Scratch: the converted tile [R][w_stride], then the accumulators [group rows + W][acc_stride] (finish_group
+  // reads W rows at a time). Neither row stride is a multiple of 4 KB: finish_group reads down a column.
+  const int64_t w_stride = a.chunk + kAlignFloats;
+  const int64_t acc_stride = a.token_block * W + kAlignFloats;
+  float* converted = scratch;
+  float* acc = scratch + kMaxDotRows * w_stride;
+  // R row pointers from `first`, repeating `last` past it.
+  auto tile_rows = [&](int64_t first, int64_t last, const E** rows) {
+    for (int r = 0; r < R; ++r) rows[r] = w + std::min(first + r, last) * in;
+  };
+  // The tile processed after the one at (j, k0) of group [g0, g1): its first row and k0.
+  auto following = [&](int64_t j, int64_t k0, int64_t g0, int64_t g1,
+                       bool last_block) -> std::pair<int64_t, int64_t> {
+    if (j + R < g1) return {j + R, k0};                   // the next rows of this chunk
+    if (k0 + a.chunk < k_vec) return {g0, k0 + a.chunk};  // the next chunk
+    if (!last_block) return {g0, 0};                      // the next token block
+    return {g1, 0};                                       // the next group (possibly past the block)
+  };
   for (int64_t g0 = r0; g0 < r1; g0 += a.group_rows) {
     const int64_t g1 = std::min(r1, g0 + a.group_rows);
-    if (k_vec == 0) std::fill(acc, acc + a.group_rows * acc_stride, 0.0f);
-    for (int64_t k0 = 0; k0 < k_vec; k0 += a.chunk) {
-      const int64_t n = std::min(a.chunk, k_vec - k0);
-      for (int64_t j = g0; j < g1; j += R) {
-        const E* rows[R];
-        for (int r = 0; r < R; ++r) rows[r] = w + std::min(j + r, g1 - 1) * in;
-        convert_rows<W, R, Wt>(rows, in, k0, n, converted, w_stride);
-        dot_tokens<W, R, DT::TT>(converted, w_stride, a.xs + k0, a.x_stride, n_tokens, n, k0 == 0,
-                                 acc + (j - g0) * acc_stride, acc_stride);
+    for (int64_t t0 = 0; t0 < a.n_tokens; t0 += a.token_block) {
+      const int64_t n_tokens = std::min(a.token_block, a.n_tokens - t0);
+      const float* xs = a.xs + t0 * a.x_stride;
+      const bool last_block = t0 + n_tokens == a.n_tokens;
+      if (k_vec == 0) std::fill(acc, acc + a.group_rows * acc_stride, 0.0f);
+      for (int64_t k0 = 0; k0 < k_vec; k0 += a.chunk) {
+        const int64_t n = std::min(a.chunk, k_vec - k0);
+        for (int64_t j = g0; j < g1; j += R) {
+          // This tile, and the one after it (prefetched while this one is read).
+          const E *rows[R], *next[R];
+          tile_rows(j, g1 - 1, rows);
+          const auto [next_j, next_k0] = following(j, k0, g0, g1, last_block);
+          tile_rows(next_j, out - 1, next);
+          float* acc_j = acc + (j - g0) * acc_stride;
+          if constexpr (kDirect) {
+            dot_tokens_direct<W, R, DT::DTT, Wt>(rows, next, k0, next_k0, n, xs + k0, a.x_stride, n_tokens, k0 == 0,
+                                                 acc_j, acc_stride);
+          } else {
+            convert_rows<W, R, Wt>(rows, next, k0, next_k0, n, converted, w_stride);
+            dot_tokens<W, R, DT::TT>(converted, w_stride, xs + k0, a.x_stride, n_tokens, n, k0 == 0, acc_j,
+                                     acc_stride);
+          }
+        }
       }
+      finish_group<W, Wt>(acc, acc_stride, g1 - g0, n_tokens, xs, a.x_stride, w + g0 * in, in, k_vec,
+                          a.bias ? a.bias + g0 : nullptr, a.y + t0 * out + g0, out);
     }
-    for (int64_t t = 0; t < n_tokens; ++t)
-      for (int64_t o = g0; o < g1; ++o)
-        a.y[t * out + o] = finish_dot<W, Wt>(acc + (o - g0) * acc_stride + t * W, a.xs + t * a.x_stride,
-                                             w + o * in, k_vec, in) +
-                           (a.bias ? a.bias[o] : 0.0f);
   }
 }
 
@@ -123,12 +160,21 @@ NEMOTRON_INLINE void prefill_rows_for(const PrefillArgs& a, int64_t r0, int64_t 
   }
 }
 
+template <class DT, bool kDirect>
+NEMOTRON_INLINE void decode_rows_for_dtype(const DecodeArgs& a, int64_t r0, int64_t r1, float* scratch) {
+  switch (a.w.dtype) {
+    case DType::F32: return decode_rows_for<DT, F32Weights, kDirect>(a, r0, r1, scratch);
+    case DType::BF16: return decode_rows_for<DT, BF16Weights, kDirect>(a, r0, r1, scratch);
+    case DType::F16: return decode_rows_for<DT, F16Weights, kDirect>(a, r0, r1, scratch);
+  }
+}
+
 template <class DT>
 NEMOTRON_INLINE void decode_rows_any(const DecodeArgs& a, int64_t r0, int64_t r1, float* scratch) {
-  switch (a.w.dtype) {
-    case DType::F32: return decode_rows_for<DT, F32Weights>(a, r0, r1, scratch);
-    case DType::BF16: return decode_rows_for<DT, BF16Weights>(a, r0, r1, scratch);
-    case DType::F16: return decode_rows_for<DT, F16Weights>(a, r0, r1, scratch);
+  if (a.n_tokens <= kDirectMaxTokens) {
+    decode_rows_for_dtype<DT, true>(a, r0, r1, scratch);
+  } else {
+    decode_rows_for_dtype<DT, false>(a, r0, r1, scratch);
   }
 }
 
@@ -170,8 +216,12 @@ __attribute__((target("default"))) IsaShape isa_shape() { return {TileSse2::MR, 
 __attribute__((target("avx2,fma"))) IsaShape isa_shape() { return {TileAvx2::MR, DotTileAvx2::W}; }
 __attribute__((target("avx512f,fma"))) IsaShape isa_shape() { return {TileAvx512::MR, DotTileAvx512::W}; }
 #else
-void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) { decode_rows_any<DotTilePortable>(a, r0, r1, s); }
-void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) { prefill_rows_any<TilePortable>(a, r0, r1, s); }
+void decode_rows(const DecodeArgs& a, int64_t r0, int64_t r1, float* s) {
+  decode_rows_any<DotTilePortable>(a, r0, r1, s);
+}
+void prefill_rows(const PrefillArgs& a, int64_t r0, int64_t r1, float* s) {
+  prefill_rows_any<TilePortable>(a, r0, r1, s);
+}
 IsaShape isa_shape() { return {TilePortable::MR, DotTilePortable::W}; }
 #endif
 
@@ -192,7 +242,8 @@ int64_t block_rows(int64_t out, int64_t align, int64_t max_rows) {
 }
 
 // On all threads once the product is large enough: prepare(i) for i in [0, n_prepare) (laying out x), then
-// rows(r0, r1, scratch) over blocks of `block` output rows, each thread with its own scratch_floats floats.
+// rows(r0, r1, scratch) over blocks of `block` output rows, each thread with its own scratch_floats floats
+// (kept per thread across calls: allocating and zeroing them each call costs ~1 % of a decode step).
 template <class Prepare, class Rows>
 void run_parallel(int64_t n_macs, int64_t n_prepare, const Prepare& prepare, int64_t out, int64_t block,
                   int64_t scratch_floats, const Rows& rows) {
@@ -201,7 +252,9 @@ void run_parallel(int64_t n_macs, int64_t n_prepare, const Prepare& prepare, int
   {
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < n_prepare; ++i) prepare(i);
-    std::vector<float> scratch(scratch_floats + kAlignFloats);
+    thread_local std::vector<float> scratch;  // bounded: decode's token blocks cap its size (~200 KB)
+    const auto wanted = static_cast<size_t>(scratch_floats + kAlignFloats);
+    if (scratch.size() < wanted) scratch.resize(wanted);
     float* s = align64(scratch.data());
 #pragma omp for schedule(dynamic)
     for (int64_t b = 0; b < n_blocks; ++b) rows(b * block, std::min(out, (b + 1) * block), s);
@@ -218,14 +271,25 @@ void pack_token_tile(const float* x, int64_t n_tokens, int64_t in, int64_t mr, i
   }
 }
 
-// The decode k-chunk: all of k when x fits kDecodeXBytes, else as much as fits (at least kDecodeMinChunk).
-int64_t decode_chunk(int64_t in, int64_t n_tokens) {
-  const int64_t fitting = kDecodeXBytes / (n_tokens * static_cast<int64_t>(sizeof(float)));
-  return round_up(std::min(in, std::max(fitting / 32 * 32, kDecodeMinChunk)), 32);
+// Decode tokens per block: at most kDecodeTokenBlock, as even as the blocks can be.
+int64_t decode_token_block(int64_t n_tokens) {
+  const int64_t n_blocks = (n_tokens + kDecodeTokenBlock - 1) / kDecodeTokenBlock;
+  return (n_tokens + n_blocks - 1) / n_blocks;
 }
 
-int64_t decode_group_rows(int64_t n_tokens) {
-  const int64_t fitting = kDecodeAccBytes / (n_tokens * kMaxDotLanes * static_cast<int64_t>(sizeof(float)));
+// The decode k-chunk. Converted tiles: at most kDecodeMaxChunk, and as much of k as keeps x's chunk within
+// kDecodeXBytes (but not below kDecodeMinChunk), split evenly over the chunks. Direct tiles: all of k, so
+// that prefetching the next tile reaches a whole tile ahead.
+int64_t decode_chunk(int64_t in, int64_t block_tokens) {
+  if (block_tokens <= kDirectMaxTokens) return round_up(in, 32);
+  const int64_t fitting = kDecodeXBytes / (block_tokens * static_cast<int64_t>(sizeof(float)));
+  const int64_t target = std::clamp(fitting / 32 * 32, kDecodeMinChunk, kDecodeMaxChunk);
+  const int64_t n_chunks = (in + target - 1) / target;
+  return round_up((in + n_chunks - 1) / n_chunks, 32);
+}
+
+int64_t decode_group_rows(int64_t block_tokens) {
+  const int64_t fitting = kDecodeAccBytes / (block_tokens * kMaxDotLanes * static_cast<int64_t>(sizeof(float)));
   return std::clamp<int64_t>(fitting / kDotRowAlign * kDotRowAlign, kDotRowAlign, kDecodeMaxGroupRows);
 }
 
@@ -239,8 +303,10 @@ void linear_decode(const float* x, int64_t n_tokens, const WeightView& w, const 
   const int64_t x_stride = round_up(in, kAlignFloats) + kAlignFloats;  // token rows not a multiple of 4 KB apart
   const std::unique_ptr<float[]> x_buf(new float[n_tokens * x_stride + kAlignFloats]);
   float* xs = align64(x_buf.get());
-  const DecodeArgs a{xs, x_stride, n_tokens, w, bias, y, decode_chunk(in, n_tokens), decode_group_rows(n_tokens)};
-  const int64_t scratch = kMaxDotRows * (a.chunk + kAlignFloats) + a.group_rows * n_tokens * kMaxDotLanes;
+  const int64_t block = decode_token_block(n_tokens);
+  const DecodeArgs a{xs, x_stride, n_tokens, w, bias, y, block, decode_chunk(in, block), decode_group_rows(block)};
+  const int64_t scratch =
+      kMaxDotRows * (a.chunk + kAlignFloats) + (a.group_rows + kMaxDotLanes) * (block * kMaxDotLanes + kAlignFloats);
   run_parallel(
       n_tokens * out * in, n_tokens,
       [&](int64_t t) {

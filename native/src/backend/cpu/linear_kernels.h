@@ -1,7 +1,7 @@
-// The dtype-aware pieces of cpu::linear: converting loads per stored dtype (F32 / BF16 / F16), the decode
-// path's row conversion and register-tiled dot-product kernel, and the packing of weight rows into GEMM
-// micro-panels for the prefill path. The GEMM core itself is in gemm_kernels.h; blocking, threading and ISA
-// dispatch in linear.cpp. Force-inlined (see simd.h).
+// The dtype-aware pieces of cpu::linear: converting loads per stored dtype (F32 / BF16 / F16), the matching
+// arrangement of x, and the packing of weight rows into GEMM micro-panels (prefill). The decode kernels are
+// in linear_decode_kernels.h, the GEMM core in gemm_kernels.h; blocking, threading and ISA dispatch in
+// linear.cpp. Force-inlined (see simd.h).
 #pragma once
 #include "backend/cpu/simd.h"
 #include "ops/tensor_view.h"
@@ -74,127 +74,26 @@ struct F16Weights {
   }
 };
 
-// Arranges one token's x[in] in the order load_pair produces for split dtypes with `lanes` = W: per block
-// of 2W, the W even-indexed elements, then the W odd-indexed ones. The tail (in % 2W) is copied unchanged.
-// Not per ISA (W is an argument): it runs once per token and call, outside the multiversioned kernels.
-inline void split_pairs(const float* x, int64_t in, int64_t lanes, float* dst) {
+// Arranges one token's x[in] in the order load_pair produces for split dtypes with W lanes: per block of
+// 2W, the W even-indexed elements, then the W odd-indexed ones. The tail (in % 2W) is copied unchanged.
+template <int W> NEMOTRON_INLINE void split_pairs(const float* x, int64_t in, float* dst) {
   int64_t i = 0;
-  for (; i + 2 * lanes <= in; i += 2 * lanes)
-    for (int64_t j = 0; j < lanes; ++j) {
+  for (; i + 2 * W <= in; i += 2 * W)
+    for (int j = 0; j < W; ++j) {
       dst[i + j] = x[i + 2 * j];
-      dst[i + lanes + j] = x[i + 2 * j + 1];
+      dst[i + W + j] = x[i + 2 * j + 1];
     }
   for (; i < in; ++i) dst[i] = x[i];
 }
 
-// Decode register tile: R weight rows × TT tokens, one W-lane accumulator per (row, token), plus the R weight
-// vectors of the current k step and one x vector. Every tile divides kDotRowAlign, so row blocks sized by
-// it hold whole tiles on every ISA.
-template <int W_, int R_, int TT_> struct DotTile {
-  static constexpr int W = W_, R = R_, TT = TT_;
-};
-using DotTileSse2 = DotTile<4, 3, 3>;      // 9 + 3 + 1 + a product (no FMA) of 16 xmm
-using DotTileAvx2 = DotTile<8, 3, 4>;      // 12 + 3 + 1: all 16 ymm
-using DotTileAvx512 = DotTile<16, 4, 4>;   // 16 + 4 + 1 of 32 zmm
-using DotTilePortable = DotTile<4, 4, 4>;  // NEON: 16 + 4 + 1 of 32 q registers
-constexpr int kDotRowAlign = 12, kMaxDotRows = 4, kMaxDotLanes = 16;
-static_assert(kDotRowAlign % DotTileSse2::R == 0 && kDotRowAlign % DotTileAvx2::R == 0 &&
-              kDotRowAlign % DotTileAvx512::R == 0 && kDotRowAlign % DotTilePortable::R == 0);
-
-// Keeps v in a register. Without it GCC folds a value that R FMAs use into R memory operands: R loads
-// instead of one, which makes the decode tile load-bound (two vector loads per cycle) rather than FMA-bound.
-template <class V> NEMOTRON_INLINE void keep_in_register(V& v) {
-#if defined(__x86_64__)
-  asm("" : "+v"(v));
-#endif
-}
-
-// Decode: columns [k0, k0 + n) of R weight rows converted to float, in the order load_pair produces (for the
-// split dtypes: per 2W block the W even-, then the W odd-indexed elements), rows dst_stride apart; n is a
-// multiple of 2W. The same columns of the next R rows (row stride `in`) are prefetched: rows are short
-// streams (a few KB), too short for the hardware prefetcher to ramp up, and converting is where the
-// weights come from memory.
-template <int W, int R, class Wt>
-NEMOTRON_INLINE void convert_rows(const typename Wt::element* const* rows, int64_t in, int64_t k0, int64_t n,
-                                  float* dst, int64_t dst_stride) {
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r)
-    for (int64_t i = 0; i < n; i += 2 * W) {
-      typename Vec<W>::f32 first, second;
-      Wt::template load_pair<W>(rows[r] + k0 + i, first, second);
-      __builtin_prefetch(rows[r] + R * in + k0 + i);  // never faults, even past the end
-      store<W>(dst + r * dst_stride + i, first);
-      store<W>(dst + r * dst_stride + i + W, second);
-    }
-}
-
-// Decode micro-kernel: for R converted rows (w, row stride w_stride) × TT tokens (x, row stride x_stride),
-// acc(r, t) += w_r[i .. i + W) · x_t[i .. i + W) for i = 0, W, .. n, one FMA per step into one vector per
-// (row, token) at acc[r · acc_stride + t · W] (starting from zero when `first`). Each pair's accumulator sees
-// the same FMAs in the same order whatever tile shape, position or k-chunking it is computed in: that is
-// what makes a row's result independent of the batch around it.
-template <int W, int R, int TT>
-NEMOTRON_INLINE void dot_tile(const float* w, int64_t w_stride, const float* x, int64_t x_stride, int64_t n,
-                              bool first, float* acc_mem, int64_t acc_stride) {
-  using V = typename Vec<W>::f32;
-  V acc[R][TT];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) {
-      if (first) {
-        acc[r][t] = V{};
-      } else {
-        load<W>(acc_mem + r * acc_stride + t * W, acc[r][t]);
-      }
-    }
-  for (int64_t i = 0; i < n; i += W) {
-    V wv[R];
-#pragma GCC unroll 8
-    for (int r = 0; r < R; ++r) load<W>(w + r * w_stride + i, wv[r]);
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) {
-      V xv;
-      load<W>(x + t * x_stride + i, xv);
-      keep_in_register(xv);
-#pragma GCC unroll 8
-      for (int r = 0; r < R; ++r) acc[r][t] += xv * wv[r];
-    }
+// split_pairs for the lanes of the ISA's decode tile (once per token and call, outside the multiversioned
+// kernels; with W known, GCC turns the loop into shuffles).
+inline void split_pairs(const float* x, int64_t in, int64_t lanes, float* dst) {
+  switch (lanes) {
+    case 4: return split_pairs<4>(x, in, dst);
+    case 8: return split_pairs<8>(x, in, dst);
+    default: return split_pairs<16>(x, in, dst);
   }
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) store<W>(acc_mem + r * acc_stride + t * W, acc[r][t]);
-}
-
-// Tokens [0, n_tokens) of a decode row tile: full TT-token tiles, then one narrower tile for the rest
-// (instantiated for each width below TT, so no padded token is ever computed).
-template <int W, int R, int TT>
-NEMOTRON_INLINE void dot_tokens(const float* w, int64_t w_stride, const float* x, int64_t x_stride,
-                                int64_t n_tokens, int64_t n, bool first, float* acc, int64_t acc_stride) {
-  int64_t t = 0;
-  if constexpr (TT > 1) {
-    for (; t + TT <= n_tokens; t += TT)
-      dot_tile<W, R, TT>(w, w_stride, x + t * x_stride, x_stride, n, first, acc + t * W, acc_stride);
-    if (t < n_tokens)
-      dot_tokens<W, R, TT - 1>(w, w_stride, x + t * x_stride, x_stride, n_tokens - t, n, first, acc + t * W,
-                               acc_stride);
-  } else {
-    for (; t < n_tokens; ++t) dot_tile<W, R, 1>(w, w_stride, x + t * x_stride, x_stride, n, first, acc + t * W, acc_stride);
-  }
-}
-
-// One (row, token) result of the decode path: the accumulator's lanes summed in lane order, then the columns
-// past the vector part [k_vec, in) one at a time. x_row is arranged as split_pairs leaves it (the tail is
-// unchanged).
-template <int W, class Wt>
-NEMOTRON_INLINE float finish_dot(const float* acc, const float* x_row, const typename Wt::element* w_row,
-                                 int64_t k_vec, int64_t in) {
-  typename Vec<W>::f32 v;
-  load<W>(acc, v);
-  float s = horizontal_sum<W>(v);
-  for (int64_t k = k_vec; k < in; ++k) s += x_row[k] * Wt::scalar(w_row + k);
-  return s;
 }
 
 // Packs rows [0, n_rows) × columns [0, kc) of a weight block (row stride `in`) as float micro-panels
