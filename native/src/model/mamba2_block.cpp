@@ -117,12 +117,14 @@ void mamba2_forward(const BlockInput& in, const Mamba2Weights& w, int64_t mamba_
   std::vector<float> y(static_cast<size_t>(n * d_inner));
   const MambaScratch m{hp, w, zxbcdt.data(), conv_out.data(), dt.data(), y.data()};
 
-  // Decode slices are small and independent: one per thread (the ops' own parallel loops then run
-  // serially inside, with the same arithmetic). Prefill slices each use every thread.
+  // Several decode slices: one per thread (the ops' own parallel loops then run serially inside, with
+  // the same arithmetic). A lone decode slice and prefill slices each use every thread.
   const int64_t n_decode = in.n_decode_rows, n_slices = static_cast<int64_t>(in.slices.size());
-#pragma omp parallel for schedule(dynamic) if (n_decode > 1)
-  for (int64_t i = 0; i < n_decode; ++i) mamba_slice(m, in.slices[i], mamba_layer);
-  for (int64_t i = n_decode; i < n_slices; ++i) mamba_slice(m, in.slices[i], mamba_layer);
+  if (n_decode > 1) {
+#pragma omp parallel for schedule(dynamic)
+    for (int64_t i = 0; i < n_decode; ++i) mamba_slice(m, in.slices[i], mamba_layer);
+  }
+  for (int64_t i = n_decode > 1 ? n_decode : 0; i < n_slices; ++i) mamba_slice(m, in.slices[i], mamba_layer);
 
   // gated RMSNorm per group (in place), then out_proj → [n, hidden]
   const GatedNormShape gs{n, d_inner, hp.n_groups, d_inner, d_in_proj};
