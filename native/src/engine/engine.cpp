@@ -12,6 +12,7 @@
 #include "cache/cache_pools.h"
 #include "cache/sequence_state.h"
 #include "engine/c_api_guard.h"
+#include "engine/one_off_thread.h"
 #include "engine/status.h"
 #include "model/nemotron_h.h"
 #include "nemotron/nemotron.h"
@@ -149,8 +150,12 @@ int32_t nt_model_create_random(const nt_config* config, uint64_t seed, const nt_
     require(config && options && out_model, NT_INVALID_ARGUMENT, "nt_model_create_random: null argument");
     *out_model = nullptr;
     const nemotron::HParams hp = nemotron::HParams::from(*config);
-    omp_set_num_threads(options->n_threads > 0 ? options->n_threads : omp_get_num_procs());
-    *out_model = make_model(hp, nemotron::make_random_weights(hp, seed), *options).release();
+    std::unique_ptr<nemotron::WeightStore> weights;
+    nemotron::on_one_off_thread([&] {
+      omp_set_num_threads(options->n_threads > 0 ? options->n_threads : omp_get_num_procs());
+      weights = nemotron::make_random_weights(hp, seed);
+    });
+    *out_model = make_model(hp, std::move(weights), *options).release();
   });
 }
 
