@@ -117,12 +117,14 @@ int32_t nt_model_create_random(const nt_config* config, uint64_t seed, const nt_
                                nt_model** out_model, nt_error* error);
 
 /* The machine's limits, measured now on n_threads threads (0: all): read bandwidth of a reduction over
- * a buffer larger than the caches, copy bandwidth (bytes read + written), and the float32 FMA peak of a
- * register-blocked loop. Takes about a second. */
+ * a buffer larger than the caches, copy bandwidth (bytes read + written), the float32 FMA peak of a
+ * register-blocked loop, and the GEMM peak: this build's prefill GEMM on a bf16 4096 x 4096 weight and
+ * 512 tokens. Takes about a second. */
 typedef struct nt_limits {
   double read_gb_s;
   double copy_gb_s;
   double fma_gflop_s;
+  double gemm_gflop_s;
 } nt_limits;
 int32_t nt_measure_limits(int32_t n_threads, nt_limits* out_limits, nt_error* error);
 

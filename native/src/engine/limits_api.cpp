@@ -16,6 +16,7 @@ extern "C" int32_t nt_measure_limits(int32_t n_threads, nt_limits* out_limits, n
       limits.read_gb_s = nemotron::machine::read_bandwidth_gbs(threads);
       limits.copy_gb_s = nemotron::machine::copy_bandwidth_gbs(threads);
       limits.fma_gflop_s = nemotron::machine::fma_peak_gflops(threads);
+      limits.gemm_gflop_s = nemotron::machine::gemm_peak_gflops(threads);
     });
     *out_limits = limits;
   });

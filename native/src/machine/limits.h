@@ -12,5 +12,8 @@ double copy_bandwidth_gbs(int n_threads);
 // float32 GFLOP/s (an FMA counts 2) of a register-blocked loop of independent FMA chains, in the widest
 // vector ISA this CPU runs (x86-64: AVX-512F, else AVX2 + FMA, else SSE2 multiply + add).
 double fma_peak_gflops(int n_threads);
+// GFLOP/s of this build's prefill GEMM (cpu::linear_prefill) on a bf16 weight of 4096 x 4096 and 512
+// tokens: the best a dense layer of a prompt reaches here, the limit prefill is measured against.
+double gemm_peak_gflops(int n_threads);
 
 }  // namespace nemotron::machine

@@ -44,7 +44,7 @@ public final class NativeModel implements AutoCloseable {
             long kvBlocksFree, long kvBytesPerBlock) {}
 
     /** The machine's limits as the native core measures them (see {@link #measureLimits}). */
-    public record Limits(double readGbPerS, double copyGbPerS, double fmaGflopPerS) {}
+    public record Limits(double readGbPerS, double copyGbPerS, double fmaGflopPerS, double gemmGflopPerS) {}
 
     private final NemotronNative.NtModel handle;
     private final int vocabSize;
@@ -110,7 +110,7 @@ public final class NativeModel implements AutoCloseable {
     public static Limits measureLimits(int threads) {
         try (var error = new NemotronNative.NtError(); var limits = new NemotronNative.NtLimits()) {
             NativeErrors.check(NemotronNative.nt_measure_limits(threads, limits, error), error, "measuring limits");
-            return new Limits(limits.read_gb_s(), limits.copy_gb_s(), limits.fma_gflop_s());
+            return new Limits(limits.read_gb_s(), limits.copy_gb_s(), limits.fma_gflop_s(), limits.gemm_gflop_s());
         }
     }
 

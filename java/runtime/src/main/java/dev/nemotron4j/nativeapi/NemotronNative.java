@@ -255,6 +255,8 @@ public final class NemotronNative {
         public native double copy_gb_s();
         @MemberGetter
         public native double fma_gflop_s();
+        @MemberGetter
+        public native double gemm_gflop_s();
     }
 
     /** {@code nt_batch_entry}: one sequence's part of a batched step; used as an array. */
