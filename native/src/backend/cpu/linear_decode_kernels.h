@@ -58,6 +58,27 @@ NEMOTRON_INLINE void convert_rows(const typename Wt::element* const* rows, const
 // kMaxDotLanes, read with a row stride of 0.
 alignas(64) inline constexpr float kZeroAccumulators[4 * kMaxDotLanes] = {};
 
+// The R × TT accumulators of a decode tile: from memory (acc_mem, rows acc_stride apart), or zeros on the
+// first k-chunk, read with a row stride of 0 from kZeroAccumulators; and back to memory after the chunk.
+template <int W, int R, int TT>
+NEMOTRON_INLINE void load_accumulators(bool first, const float* acc_mem, int64_t acc_stride,
+                                       typename Vec<W>::f32 (&acc)[R][TT]) {
+  const float* acc_in = first ? kZeroAccumulators : acc_mem;
+  const int64_t in_stride = first ? 0 : acc_stride;
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int t = 0; t < TT; ++t) load<W>(acc_in + r * in_stride + t * W, acc[r][t]);
+}
+
+template <int W, int R, int TT>
+NEMOTRON_INLINE void store_accumulators(const typename Vec<W>::f32 (&acc)[R][TT], float* acc_mem, int64_t acc_stride) {
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int t = 0; t < TT; ++t) store<W>(acc_mem + r * acc_stride + t * W, acc[r][t]);
+}
+
 // Decode micro-kernel: for R converted rows (w, row stride w_stride) × TT tokens (x, row stride x_stride),
 // acc(r, t) += w_r[i .. i + W) · x_t[i .. i + W) for i = 0, W, .. n, one FMA per step into one vector per
 // (row, token) at acc[r · acc_stride + t · W] (starting from zero when `first`). Each pair's accumulator sees
@@ -70,13 +91,8 @@ NEMOTRON_INLINE void dot_tile(const float* w, int64_t w_stride, const float* x, 
                               bool first, float* acc_mem, int64_t acc_stride) {
   static_assert(TT <= 4 && W <= kMaxDotLanes, "kZeroAccumulators holds one row of the tile");
   using V = typename Vec<W>::f32;
-  const float* acc_in = first ? kZeroAccumulators : acc_mem;
-  const int64_t in_stride = first ? 0 : acc_stride;
   V acc[R][TT];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) load<W>(acc_in + r * in_stride + t * W, acc[r][t]);
+  load_accumulators<W, R, TT>(first, acc_mem, acc_stride, acc);
   int64_t i = 0;
   do {
     V wv[R];
@@ -92,10 +108,7 @@ NEMOTRON_INLINE void dot_tile(const float* w, int64_t w_stride, const float* x, 
     }
     i += W;
   } while (i < n);
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) store<W>(acc_mem + r * acc_stride + t * W, acc[r][t]);
+  store_accumulators<W, R, TT>(acc, acc_mem, acc_stride);
 }
 
 // Tokens [0, n_tokens) of a decode row tile: full TT-token tiles, then one narrower tile for the rest
@@ -124,13 +137,8 @@ NEMOTRON_INLINE void dot_tile_direct(const typename Wt::element* const* rows, co
                                      bool first, float* acc_mem, int64_t acc_stride) {
   static_assert(TT <= 4 && W <= kMaxDotLanes, "kZeroAccumulators holds one row of the tile");
   using V = typename Vec<W>::f32;
-  const float* acc_in = first ? kZeroAccumulators : acc_mem;
-  const int64_t in_stride = first ? 0 : acc_stride;
   V acc[R][TT];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) load<W>(acc_in + r * in_stride + t * W, acc[r][t]);
+  load_accumulators<W, R, TT>(first, acc_mem, acc_stride, acc);
   int64_t i = 0;
   do {
     V x_first[TT], x_second[TT];
@@ -153,10 +161,7 @@ NEMOTRON_INLINE void dot_tile_direct(const typename Wt::element* const* rows, co
     }
     i += 2 * W;
   } while (i < n);
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 8
-    for (int t = 0; t < TT; ++t) store<W>(acc_mem + r * acc_stride + t * W, acc[r][t]);
+  store_accumulators<W, R, TT>(acc, acc_mem, acc_stride);
 }
 
 // dot_tokens for dot_tile_direct.
