@@ -301,12 +301,19 @@ public final class Engine implements AutoCloseable {
         return false;
     }
 
-    /** Admits waiting requests in priority order while slots last (a later one never jumps the queue). */
+    /**
+     * Admits waiting requests in priority order (a later one never jumps the queue) while state slots last
+     * and the KV blocks their prompts need are free, with a block of headroom per running request: a
+     * request admitted without room would only preempt the ones already running (vLLM allocates a
+     * prompt's blocks at admission for the same reason). Prefix snapshots give way first. With nothing
+     * running, the first waiting request is admitted whatever it needs, so a large one cannot starve.
+     */
     private void admit() {
         if (waiting.isEmpty()) {
             return;
         }
         waiting.sort(ORDER);
+        long freeBlocks = totalBlocks > 0 ? model.stats().kvBlocksFree() : Long.MAX_VALUE;
         for (EngineSequence s : List.copyOf(waiting)) {
             if (running.size() >= maxRunning) {
                 return;
@@ -314,9 +321,17 @@ public final class Engine implements AutoCloseable {
             if (s.op == null) {
                 continue;  // not drawing yet: nothing to run
             }
+            long needed = blockTokens > 0 ? (s.pending.size() + 1L + blockTokens - 1) / blockTokens : 0;
+            while (totalBlocks > 0 && !running.isEmpty() && needed + running.size() > freeBlocks) {
+                if (!prefixCache.evictOne()) {
+                    return;
+                }
+                freeBlocks = model.stats().kvBlocksFree();
+            }
             if (!acquireSequence(s)) {
                 return;
             }
+            freeBlocks -= needed;
             waiting.remove(s);
             running.add(s);
             s.state = EngineSequence.State.RUNNING;
