@@ -39,8 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure prefill (tokens/s and time to first token for 128…4096-token prompts) and decode "
                 + "(tokens/s per sequence and in total at concurrency 1, 4, 16, 64) through the engine, with this "
-                + "machine's limits measured in the same run (read bandwidth, copy bandwidth, FMA peak) and each "
-                + "figure as a ratio to its limit.",
+                + "machine's limits measured in the same run and each figure as a ratio to its limit.",
                 "Runs on a model folder (--model) or on random bf16 weights of a named shape generated in memory "
                         + "(--shape tiny|0.5b|9b, or --config FILE for any config.json).",
                 "Limits: read bandwidth (the decode limit: weight bytes per token / read GB/s), copy bandwidth, the "
