@@ -100,9 +100,9 @@ class EngineIT {
                 pool.shutdownNow();
             }
             long stepsTogether = model.engine().stats().steps() - stepsAlone;
-            assertTrue(model.engine().stats().largestDecodeBatch() >= 8, "decode tokens were batched: "
+            assertTrue(model.engine().stats().largestDecodeBatch() >= 4, "decode tokens were batched: "
                     + model.engine().stats());
-            assertTrue(stepsTogether < stepsAlone / 3, "requests shared steps: " + stepsTogether + " steps together, "
+            assertTrue(stepsTogether < stepsAlone / 2, "requests shared steps: " + stepsTogether + " steps together, "
                     + stepsAlone + " one by one");
         }
     }
