@@ -1,0 +1,135 @@
+// ssd_state_update on CUDA, batched over sequences: cuda::ssd_state_update_batched against
+// ref::ssd_state_update run on each sequence alone, on fresh random inputs (states scattered in one pool
+// in shuffled order, padded input rows, odd sizes, one group and many, the 0.5b and 9B-v2 head shapes).
+// Both y and the updated states are compared. Exits 77 (ctest's SKIP_RETURN_CODE) when no CUDA device
+// is usable, so a skip is visible, never a pass.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <string>
+
+#include "backend/cuda/ssd_state_update.cuh"
+#include "ops/ssd_state_update.h"
+#include "test_support.h"
+
+namespace nemotron {
+namespace {
+using namespace test;
+
+// float32 against double: d_state products summed by a warp tree; ~1e-7 relative to the output scale.
+constexpr double kTol = 1e-5;
+constexpr int kSkip = 77;
+
+struct Case {
+  int64_t n_seqs, n_heads, head_dim, n_groups, d_state, row_pad;
+  std::string describe() const {
+    return "{n_seqs=" + std::to_string(n_seqs) + " n_heads=" + std::to_string(n_heads) +
+           " head_dim=" + std::to_string(head_dim) + " n_groups=" + std::to_string(n_groups) +
+           " d_state=" + std::to_string(d_state) + " row_pad=" + std::to_string(row_pad) + "}";
+  }
+};
+
+std::vector<Case> cases() {
+  return {
+      {1, 4, 16, 2, 16, 0},     // tiny-a's shape
+      {3, 8, 7, 4, 5, 3},       // odd sizes, fewer d_state than a warp
+      {4, 6, 33, 3, 40, 1},     // head_dim and d_state off every power of two
+      {2, 4, 16, 1, 64, 0},     // one group for all heads
+      {5, 32, 64, 8, 128, 0},   // the 0.5b shape
+      {2, 128, 80, 8, 128, 4},  // NVIDIA-Nemotron-Nano-9B-v2
+  };
+}
+
+#define CUDA_CHECK(call)                                                                         \
+  do {                                                                                           \
+    const cudaError_t err_ = (call);                                                             \
+    if (err_ != cudaSuccess) {                                                                   \
+      report_failure(__FILE__, __LINE__, std::string(#call) + ": " + cudaGetErrorString(err_)); \
+      return;                                                                                    \
+    }                                                                                            \
+  } while (0)
+
+// Device memory owning its bytes (RAII over cudaMalloc / cudaFree).
+template <class T>
+class DeviceArray {
+ public:
+  explicit DeviceArray(size_t n) : n_(n) { ok_ = cudaMalloc(&data_, std::max<size_t>(n, 1) * sizeof(T)) == cudaSuccess; }
+  ~DeviceArray() { cudaFree(data_); }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+  T* get() const { return data_; }
+  bool ok() const { return ok_; }
+  cudaError_t upload(const std::vector<T>& v) { return cudaMemcpy(data_, v.data(), n_ * sizeof(T), cudaMemcpyHostToDevice); }
+  cudaError_t download(std::vector<T>& v) const { return cudaMemcpy(v.data(), data_, n_ * sizeof(T), cudaMemcpyDeviceToHost); }
+
+ private:
+  T* data_ = nullptr;
+  size_t n_;
+  bool ok_ = false;
+};
+
+void check_against_reference(const Case& c) {
+  Rng rng(c.n_seqs * 7919 + c.n_heads * 131 + c.head_dim * 17 + c.d_state);
+  const SsdShape s{c.n_heads, c.head_dim, c.n_groups, c.d_state, 0};
+  const int64_t d_inner = c.n_heads * c.head_dim, gN = c.n_groups * c.d_state;
+  const int64_t stride = d_inner + 2 * gN + c.row_pad;  // x | B | C | pad, as the conv output lays them out
+  const int64_t state_size = c.n_heads * c.head_dim * c.d_state;
+  const std::vector<float> rows = rng.uniform(c.n_seqs * stride, -1.0f, 1.0f);
+  const std::vector<float> dt = rng.uniform(c.n_seqs * c.n_heads, 0.001f, 0.5f);
+  const std::vector<float> A = rng.uniform(c.n_heads, -8.0f, -0.5f);
+  const std::vector<float> D = rng.uniform(c.n_heads, -1.0f, 1.0f);
+  // The pool holds one spare slot; sequence i lives in slot order[i].
+  std::vector<float> pool = rng.uniform((c.n_seqs + 1) * state_size, -1.0f, 1.0f);
+  std::vector<int64_t> order(c.n_seqs + 1);
+  std::iota(order.begin(), order.end(), 0);
+  std::reverse(order.begin(), order.end());
+
+  std::vector<float> want_pool = pool, want_y(c.n_seqs * d_inner);
+  for (int64_t i = 0; i < c.n_seqs; ++i) {
+    const float* row = rows.data() + i * stride;
+    const SsdInputs in{1, row, row + d_inner, row + d_inner + gN, stride, dt.data() + i * c.n_heads, A.data(), D.data()};
+    ref::ssd_state_update(s, in, want_pool.data() + order[i] * state_size, want_y.data() + i * d_inner);
+  }
+
+  DeviceArray<float> d_rows(rows.size()), d_dt(dt.size()), d_A(A.size()), d_D(D.size()), d_pool(pool.size()),
+      d_y(want_y.size());
+  DeviceArray<float*> d_states(c.n_seqs);
+  if (!(d_rows.ok() && d_dt.ok() && d_A.ok() && d_D.ok() && d_pool.ok() && d_y.ok() && d_states.ok())) {
+    report_failure(__FILE__, __LINE__, "cudaMalloc failed");
+    return;
+  }
+  std::vector<float*> states(c.n_seqs);
+  for (int64_t i = 0; i < c.n_seqs; ++i) states[i] = d_pool.get() + order[i] * state_size;
+  CUDA_CHECK(d_rows.upload(rows));
+  CUDA_CHECK(d_dt.upload(dt));
+  CUDA_CHECK(d_A.upload(A));
+  CUDA_CHECK(d_D.upload(D));
+  CUDA_CHECK(d_pool.upload(pool));
+  CUDA_CHECK(d_states.upload(states));
+  const float* r = d_rows.get();
+  const SsdInputs in{c.n_seqs, r, r + d_inner, r + d_inner + gN, stride, d_dt.get(), d_A.get(), d_D.get()};
+  cuda::ssd_state_update_batched(s, in, d_states.get(), d_y.get(), /*stream=*/nullptr);
+  CUDA_CHECK(cudaGetLastError());
+  std::vector<float> got_y(want_y.size(), NAN), got_pool(pool.size(), NAN);
+  CUDA_CHECK(d_y.download(got_y));
+  CUDA_CHECK(d_pool.download(got_pool));
+  CHECK_CLOSE(got_y, want_y, kTol);
+  CHECK_CLOSE(got_pool, want_pool, kTol);  // the spare slot must come back untouched
+}
+
+}  // namespace
+}  // namespace nemotron
+
+int main() {
+  int n_devices = 0;
+  const cudaError_t err = cudaGetDeviceCount(&n_devices);
+  if (err != cudaSuccess || n_devices == 0) {
+    std::printf("SKIPPED test_ssd_state_update_cuda: no CUDA device (%s)\n",
+                err != cudaSuccess ? cudaGetErrorString(err) : "device count 0");
+    return nemotron::kSkip;
+  }
+  nemotron::test::run_cases("ssd_state_update_cuda", nemotron::cases(), nemotron::check_against_reference);
+  return nemotron::test::finish("test_ssd_state_update_cuda");
+}
