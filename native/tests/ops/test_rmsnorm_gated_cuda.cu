@@ -8,7 +8,7 @@
 #include "backend/cuda/rmsnorm_gated.cuh"
 #include "ops/rmsnorm_gated.h"
 #include "ops/rmsnorm_gated_cases.h"
-#include "test_support.h"
+#include "cuda_support.h"
 
 namespace nemotron {
 namespace {
@@ -18,35 +18,9 @@ using namespace test;
 // a few 1e-7 relative to the output scale; 1e-5 keeps margin while any wrong index or group is O(1e-1).
 constexpr double kGatedNormTol = 1e-5;
 constexpr float kEps = 0.05f;  // large enough that a dropped or misplaced eps shows (mean square ~1)
-constexpr int kSkip = 77;
-
-// A failed CUDA call fails the case and ends it.
-#define CUDA_CHECK(call)                                                                         \
-  do {                                                                                           \
-    const cudaError_t err_ = (call);                                                             \
-    if (err_ != cudaSuccess) {                                                                   \
-      report_failure(__FILE__, __LINE__, std::string(#call) + ": " + cudaGetErrorString(err_)); \
-      return;                                                                                    \
-    }                                                                                            \
-  } while (0)
 
 using Case = GatedNormCase;
 inline std::vector<Case> cases() { return gated_norm_cases(); }
-
-// Device buffer owning its memory (RAII over cudaMalloc / cudaFree).
-class DeviceBuffer {
- public:
-  explicit DeviceBuffer(size_t n) { ok_ = cudaMalloc(&data_, n * sizeof(float)) == cudaSuccess; }
-  ~DeviceBuffer() { cudaFree(data_); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  float* get() const { return data_; }
-  bool ok() const { return ok_; }
-
- private:
-  float* data_ = nullptr;
-  bool ok_ = false;
-};
 
 void check_against_reference(const Case& c) {
   Rng rng(c.n_tokens * 104729 + c.d_inner * 31 + c.n_groups);
@@ -57,7 +31,7 @@ void check_against_reference(const Case& c) {
   std::vector<float> want(c.n_tokens * c.d_inner);
   ref::rmsnorm_gated(s, y.data(), z.data(), weight.data(), kEps, want.data());
 
-  DeviceBuffer d_y(y.size()), d_z(z.size()), d_w(weight.size()), d_out(want.size());
+  DeviceArray<float> d_y(y.size()), d_z(z.size()), d_w(weight.size()), d_out(want.size());
   if (!(d_y.ok() && d_z.ok() && d_w.ok() && d_out.ok())) {
     report_failure(__FILE__, __LINE__, "cudaMalloc failed");
     return;
@@ -77,13 +51,7 @@ void check_against_reference(const Case& c) {
 }  // namespace nemotron
 
 int main() {
-  int n_devices = 0;
-  const cudaError_t err = cudaGetDeviceCount(&n_devices);
-  if (err != cudaSuccess || n_devices == 0) {
-    std::printf("SKIPPED test_rmsnorm_gated_cuda: no CUDA device (%s)\n",
-                err != cudaSuccess ? cudaGetErrorString(err) : "device count 0");
-    return nemotron::kSkip;
-  }
+  if (!nemotron::test::cuda_device_usable("test_rmsnorm_gated_cuda")) return nemotron::test::kSkipExitCode;
   nemotron::test::run_cases("rmsnorm_gated_cuda", nemotron::cases(), nemotron::check_against_reference);
   return nemotron::test::finish("test_rmsnorm_gated_cuda");
 }

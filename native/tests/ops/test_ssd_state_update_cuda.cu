@@ -12,7 +12,7 @@
 
 #include "backend/cuda/ssd_state_update.cuh"
 #include "ops/ssd_state_update.h"
-#include "test_support.h"
+#include "cuda_support.h"
 
 namespace nemotron {
 namespace {
@@ -20,7 +20,6 @@ using namespace test;
 
 // float32 against double: d_state products summed by a warp tree; ~1e-7 relative to the output scale.
 constexpr double kTol = 1e-5;
-constexpr int kSkip = 77;
 
 struct Case {
   int64_t n_seqs, n_heads, head_dim, n_groups, d_state, row_pad;
@@ -41,34 +40,6 @@ std::vector<Case> cases() {
       {2, 128, 80, 8, 128, 4},  // NVIDIA-Nemotron-Nano-9B-v2
   };
 }
-
-#define CUDA_CHECK(call)                                                                         \
-  do {                                                                                           \
-    const cudaError_t err_ = (call);                                                             \
-    if (err_ != cudaSuccess) {                                                                   \
-      report_failure(__FILE__, __LINE__, std::string(#call) + ": " + cudaGetErrorString(err_)); \
-      return;                                                                                    \
-    }                                                                                            \
-  } while (0)
-
-// Device memory owning its bytes (RAII over cudaMalloc / cudaFree).
-template <class T>
-class DeviceArray {
- public:
-  explicit DeviceArray(size_t n) : n_(n) { ok_ = cudaMalloc(&data_, std::max<size_t>(n, 1) * sizeof(T)) == cudaSuccess; }
-  ~DeviceArray() { cudaFree(data_); }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  T* get() const { return data_; }
-  bool ok() const { return ok_; }
-  cudaError_t upload(const std::vector<T>& v) { return cudaMemcpy(data_, v.data(), n_ * sizeof(T), cudaMemcpyHostToDevice); }
-  cudaError_t download(std::vector<T>& v) const { return cudaMemcpy(v.data(), data_, n_ * sizeof(T), cudaMemcpyDeviceToHost); }
-
- private:
-  T* data_ = nullptr;
-  size_t n_;
-  bool ok_ = false;
-};
 
 void check_against_reference(const Case& c) {
   Rng rng(c.n_seqs * 7919 + c.n_heads * 131 + c.head_dim * 17 + c.d_state);
@@ -123,13 +94,7 @@ void check_against_reference(const Case& c) {
 }  // namespace nemotron
 
 int main() {
-  int n_devices = 0;
-  const cudaError_t err = cudaGetDeviceCount(&n_devices);
-  if (err != cudaSuccess || n_devices == 0) {
-    std::printf("SKIPPED test_ssd_state_update_cuda: no CUDA device (%s)\n",
-                err != cudaSuccess ? cudaGetErrorString(err) : "device count 0");
-    return nemotron::kSkip;
-  }
+  if (!nemotron::test::cuda_device_usable("test_ssd_state_update_cuda")) return nemotron::test::kSkipExitCode;
   nemotron::test::run_cases("ssd_state_update_cuda", nemotron::cases(), nemotron::check_against_reference);
   return nemotron::test::finish("test_ssd_state_update_cuda");
 }
