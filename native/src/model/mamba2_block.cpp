@@ -21,10 +21,12 @@ std::vector<float> optional_floats(WeightStore& store, const std::string& name, 
   return present ? store.floats(name, {n}) : std::vector<float>{};
 }
 
-// Bfloat16 SSM state is widened for the step and rounded once at its end.
+// Bfloat16 SSM state is widened for the step and rounded once at its end. The float32 copy (1 MB per
+// layer at the 0.5b shape) lives in a buffer per thread: decode slices run on every thread, every
+// layer, every step, and a fresh allocation of that size would fault its pages in each time.
 struct SsmStateAccess {
   const MambaStateView& view;
-  std::vector<float> widened;
+  std::vector<float>& widened;
 
   float* begin() {
     if (view.ssm) return view.ssm;
@@ -77,7 +79,8 @@ void mamba_slice(const MambaScratch& m, const BatchSlice& slice, int64_t mamba_l
   // SSD: y [T, n_heads, head_dim] = C·h + D·x, state carried in the sequence's slot
   const SsdShape ss{nh, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
   const SsdInputs si{T, conv_out, conv_out + d_inner, conv_out + d_inner + gN, conv_dim, dt, m.w.A.data(), m.w.D.data()};
-  SsmStateAccess ssm{state, {}};
+  thread_local std::vector<float> widened;
+  SsmStateAccess ssm{state, widened};
   float* ssm_state = ssm.begin();
   if (T == 1) {
     cpu::ssd_state_update(ss, si, ssm_state, m.y + r0 * d_inner);

@@ -171,12 +171,12 @@ public final class Engine implements AutoCloseable {
                         + " KV blocks of " + blockTokens + "; the whole cache has " + totalBlocks
                         + ": give the cache more memory (cacheMemory / --cache-memory)");
             }
-            if (s.state == EngineSequence.State.NEW) {
+            if (!s.queued) {
                 if (waiting.size() >= options.maxWaiting()) {
                     throw new QueueFullException(waiting.size() + " requests are waiting already (maxWaiting "
                             + options.maxWaiting() + "); try again later");
                 }
-                s.state = EngineSequence.State.WAITING;
+                s.queued = true;
                 waiting.add(s);
             }
             s.op = step;
@@ -334,7 +334,6 @@ public final class Engine implements AutoCloseable {
             freeBlocks -= needed;
             waiting.remove(s);
             running.add(s);
-            s.state = EngineSequence.State.RUNNING;
         }
     }
 
@@ -536,7 +535,6 @@ public final class Engine implements AutoCloseable {
         s.pending.addAll(rest);
         running.remove(s);
         waiting.add(s);
-        s.state = EngineSequence.State.WAITING;
         preemptions++;
     }
 
@@ -581,7 +579,6 @@ public final class Engine implements AutoCloseable {
             }
             s.sequence = null;
         }
-        s.state = EngineSequence.State.DONE;
     }
 
     /** Fails requests past their deadline and cancels those whose caller went away. */
@@ -610,7 +607,6 @@ public final class Engine implements AutoCloseable {
             s.sequence.close();
             s.sequence = null;
         }
-        s.state = EngineSequence.State.DONE;
         if (s.result != null) {
             CompletableFuture<SampledToken> result = s.result;
             s.op = null;

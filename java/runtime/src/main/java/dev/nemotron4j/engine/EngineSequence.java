@@ -22,8 +22,6 @@ import java.util.function.BooleanSupplier;
  * <p>One thread drives a sequence; {@link #close} may come from any thread and cancels a waiting draw.
  */
 public final class EngineSequence implements DecodeTarget, AutoCloseable {
-    enum State { NEW, WAITING, RUNNING, DONE }
-
     private final Engine engine;
     final long arrival;
     final int priority;
@@ -31,7 +29,7 @@ public final class EngineSequence implements DecodeTarget, AutoCloseable {
     final BooleanSupplier cancelled;
 
     // Guarded by the engine's lock.
-    State state = State.NEW;
+    boolean queued;  // its first draw was submitted: it is (or was) in the engine's lists
     final TokenList fed = new TokenList();       // in the native sequence, in order
     final TokenList pending = new TokenList();   // queued, not yet fed
     final Deque<Integer> marks = new ArrayDeque<>();  // absolute positions to snapshot at, ascending
