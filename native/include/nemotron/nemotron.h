@@ -26,6 +26,16 @@ enum nt_status {
 
 enum nt_dtype { NT_F32 = 0, NT_F16 = 1, NT_BF16 = 2 };
 
+/* Where a model runs. NT_BACKEND_CUDA loads the CUDA backend (libnemotron_cuda.so) at nt_model_load;
+ * when it cannot (no library, no driver, no such device) the load fails with NT_UNSUPPORTED and a
+ * message saying why, and the caller may load again on the CPU. */
+enum nt_backend { NT_BACKEND_CPU = 0, NT_BACKEND_CUDA = 1 };
+
+/* What the CUDA backend's prefill GEMMs read their bfloat16 weights against: activations rounded to
+ * bfloat16 (fast, vLLM's choice; ~2^-9 relative error per input), or split into two bfloat16 halves
+ * (float32-accurate, twice the GEMM work). Decode steps of one or two tokens read float32 either way. */
+enum nt_activation_precision { NT_ACTIVATIONS_BF16 = 0, NT_ACTIVATIONS_F32 = 1 };
+
 enum nt_layer_kind { NT_LAYER_MAMBA = 'M', NT_LAYER_ATTENTION = '*', NT_LAYER_MLP = '-', NT_LAYER_MOE = 'E' };
 
 #define NT_MAX_LAYERS 512
@@ -83,6 +93,12 @@ typedef struct nt_model_options {
   int64_t cache_bytes;         /* 0: 1 GiB */
   int32_t state_slots;         /* 0: as many as half of cache_bytes holds, at most 256 */
   int32_t kv_block_tokens;     /* 0: 16 */
+  int32_t backend;             /* nt_backend; 0: the CPU */
+  int32_t device_index;        /* NT_BACKEND_CUDA: which device (cuda:N) */
+  /* NT_BACKEND_CUDA: the backend library's path; NULL: $NEMOTRON_CUDA_LIBRARY, then
+   * libnemotron_cuda.so beside the library holding this API, then the dynamic loader's search path. */
+  const char* cuda_library;
+  int32_t activation_precision; /* NT_BACKEND_CUDA: nt_activation_precision; 0: bfloat16 */
 } nt_model_options;
 
 typedef struct nt_model nt_model;
@@ -102,7 +118,13 @@ typedef struct nt_model_stats {
   int64_t kv_blocks;
   int64_t kv_blocks_free;
   int64_t kv_bytes_per_block;
+  int32_t backend;             /* nt_backend the model runs on */
+  int32_t device_index;
+  int64_t device_weight_bytes; /* weights held in device memory (0 on the CPU) */
 } nt_model_stats;
+
+/* "cpu", or the device's name and index, e.g. "NVIDIA H100 80GB HBM3 (cuda:0, sm_90)". Owned by the model. */
+const char* nt_model_device_name(const nt_model* model);
 
 int32_t nt_model_load(const nt_config* config, const char* const* file_paths, int32_t n_files,
                       const nt_tensor_desc* tensors, int32_t n_tensors, const nt_model_options* options,

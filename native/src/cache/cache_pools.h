@@ -26,8 +26,9 @@ struct CachePlan {
 };
 
 struct CachePools {
-  CachePools(const HParams& hp, DType ssm_dtype, const CachePlan& plan)
-      : states(hp, ssm_dtype, plan.slots), kv(hp, plan.blocks, plan.block_tokens) {}
+  // `memory` holds the pools' bytes and must outlive them.
+  CachePools(const HParams& hp, DType ssm_dtype, const CachePlan& plan, CacheMemory& memory)
+      : states(hp, ssm_dtype, plan.slots, memory), kv(hp, plan.blocks, plan.block_tokens, memory) {}
 
   StateSlotPool states;
   KvBlockPool kv;

@@ -6,17 +6,18 @@
 
 namespace nemotron {
 
-KvBlockPool::KvBlockPool(const HParams& hp, int64_t n_blocks, int64_t block_tokens)
+KvBlockPool::KvBlockPool(const HParams& hp, int64_t n_blocks, int64_t block_tokens, CacheMemory& memory)
     : n_layers_(hp.count(LayerKind::Attention)),
       row_(hp.n_kv_heads * hp.attn_head_dim),
       block_tokens_(block_tokens),
-      n_blocks_(n_layers_ > 0 ? n_blocks : 0) {
+      n_blocks_(n_layers_ > 0 ? n_blocks : 0),
+      memory_(memory) {
   require(block_tokens_ > 0, NT_INVALID_ARGUMENT, "kv_block_tokens must be positive");
   require(n_blocks_ < (int64_t{1} << 31), NT_INVALID_ARGUMENT, "too many KV blocks");
-  const size_t layer_bytes = static_cast<size_t>(n_blocks_ * block_tokens_ * row_) * sizeof(float);
+  const int64_t layer_bytes = n_blocks_ * block_tokens_ * row_ * static_cast<int64_t>(sizeof(float));
   for (int64_t l = 0; l < n_layers_; ++l) {
-    k_.emplace_back(layer_bytes, "KV cache");
-    v_.emplace_back(layer_bytes, "KV cache");
+    k_.push_back(static_cast<float*>(memory_.allocate(layer_bytes, "KV cache")));
+    v_.push_back(static_cast<float*>(memory_.allocate(layer_bytes, "KV cache")));
   }
   refs_.assign(static_cast<size_t>(n_blocks_), 0);
   free_.reserve(static_cast<size_t>(n_blocks_));
@@ -64,11 +65,11 @@ int32_t KvBlockPool::ref_count(int32_t block) const {
 }
 
 void KvBlockPool::copy_rows(int32_t from, int32_t to, int64_t n_rows) {
-  const size_t block_floats = static_cast<size_t>(block_tokens_ * row_);
-  const size_t bytes = static_cast<size_t>(n_rows * row_) * sizeof(float);
+  const int64_t block_floats = block_tokens_ * row_;
+  const int64_t bytes = n_rows * row_ * static_cast<int64_t>(sizeof(float));
   for (int64_t l = 0; l < n_layers_; ++l) {
-    std::memcpy(k_pool(l) + to * block_floats, k_pool(l) + from * block_floats, bytes);
-    std::memcpy(v_pool(l) + to * block_floats, v_pool(l) + from * block_floats, bytes);
+    memory_.copy(k_pool(l) + to * block_floats, k_pool(l) + from * block_floats, bytes);
+    memory_.copy(v_pool(l) + to * block_floats, v_pool(l) + from * block_floats, bytes);
   }
 }
 

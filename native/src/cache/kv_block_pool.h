@@ -8,14 +8,14 @@
 #include <mutex>
 #include <vector>
 
-#include "cache/host_buffer.h"
+#include "cache/cache_memory.h"
 #include "model/hparams.h"
 
 namespace nemotron {
 
 class KvBlockPool {
  public:
-  KvBlockPool(const HParams& hp, int64_t n_blocks, int64_t block_tokens);
+  KvBlockPool(const HParams& hp, int64_t n_blocks, int64_t block_tokens, CacheMemory& memory);
 
   bool enabled() const { return n_layers_ > 0; }  // a model without attention layers needs no blocks
   int64_t block_tokens() const { return block_tokens_; }
@@ -30,15 +30,16 @@ class KvBlockPool {
   int32_t ref_count(int32_t block) const;
 
   // Layer `layer`'s K (or V) pool [n_blocks, block_tokens, row] and one position's row in it.
-  float* k_pool(int64_t layer) const { return k_[layer].as<float>(); }
-  float* v_pool(int64_t layer) const { return v_[layer].as<float>(); }
+  float* k_pool(int64_t layer) const { return k_[layer]; }
+  float* v_pool(int64_t layer) const { return v_[layer]; }
   int64_t row_floats() const { return row_; }
   // Copies the first n_rows positions of block `from` to block `to`, in every layer (copy on write).
   void copy_rows(int32_t from, int32_t to, int64_t n_rows);
 
  private:
   int64_t n_layers_, row_, block_tokens_, n_blocks_;
-  std::vector<HostBuffer> k_, v_;
+  CacheMemory& memory_;
+  std::vector<float*> k_, v_;  // per layer, owned by memory_
   mutable std::mutex mutex_;
   std::vector<int32_t> free_;
   std::vector<int32_t> refs_;

@@ -5,15 +5,17 @@
 
 namespace nemotron {
 
-StateSlotPool::StateSlotPool(const HParams& hp, DType ssm_dtype, int64_t n_slots)
+StateSlotPool::StateSlotPool(const HParams& hp, DType ssm_dtype, int64_t n_slots, CacheMemory& memory)
     : n_layers_(hp.count(LayerKind::Mamba)),
       conv_floats_(hp.conv_dim() * (hp.conv_kernel - 1)),
       ssm_elements_(hp.n_mamba_heads * hp.mamba_head_dim * hp.d_state),
       slot_bytes_(bytes_per_slot(hp, ssm_dtype)),
       n_slots_(n_slots),
       ssm_dtype_(ssm_dtype),
-      storage_(static_cast<size_t>(slot_bytes_ * n_slots), "Mamba state slots") {
+      memory_(memory),
+      storage_(nullptr) {
   require(n_slots > 0 && n_slots < (int64_t{1} << 31), NT_INVALID_ARGUMENT, "state_slots must be positive");
+  storage_ = static_cast<unsigned char*>(memory_.allocate(slot_bytes_ * n_slots, "Mamba state slots"));
   for (int64_t s = n_slots - 1; s >= 0; --s) free_.push_back(static_cast<int32_t>(s));
 }
 
@@ -37,7 +39,7 @@ int32_t StateSlotPool::acquire() {
     slot = free_.back();
     free_.pop_back();
   }
-  if (slot_bytes_ > 0) std::memset(storage_.as<unsigned char>() + slot * slot_bytes_, 0, static_cast<size_t>(slot_bytes_));
+  if (slot_bytes_ > 0) memory_.zero(storage_ + slot * slot_bytes_, slot_bytes_);
   return slot;
 }
 
@@ -48,13 +50,12 @@ void StateSlotPool::release(int32_t slot) {
 
 void StateSlotPool::copy(int32_t from, int32_t to) {
   if (slot_bytes_ == 0) return;
-  unsigned char* base = storage_.as<unsigned char>();
-  std::memcpy(base + to * slot_bytes_, base + from * slot_bytes_, static_cast<size_t>(slot_bytes_));
+  memory_.copy(storage_ + to * slot_bytes_, storage_ + from * slot_bytes_, slot_bytes_);
 }
 
 MambaStateView StateSlotPool::layer(int32_t slot, int64_t mamba_layer) const {
   const int64_t layer_bytes = slot_bytes_ / (n_layers_ > 0 ? n_layers_ : 1);
-  unsigned char* p = storage_.as<unsigned char>() + slot * slot_bytes_ + mamba_layer * layer_bytes;
+  unsigned char* p = storage_ + slot * slot_bytes_ + mamba_layer * layer_bytes;
   float* conv = reinterpret_cast<float*>(p);
   void* ssm = p + conv_floats_ * static_cast<int64_t>(sizeof(float));
   const bool bf16 = ssm_dtype_ == DType::BF16;

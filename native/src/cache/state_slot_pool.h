@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "cache/host_buffer.h"
+#include "cache/cache_memory.h"
 #include "model/hparams.h"
 #include "ops/tensor_view.h"
 
@@ -23,7 +23,7 @@ struct MambaStateView {
 
 class StateSlotPool {
  public:
-  StateSlotPool(const HParams& hp, DType ssm_dtype, int64_t n_slots);
+  StateSlotPool(const HParams& hp, DType ssm_dtype, int64_t n_slots, CacheMemory& memory);
 
   int64_t n_slots() const { return n_slots_; }
   int64_t n_free() const;
@@ -35,11 +35,15 @@ class StateSlotPool {
   void release(int32_t slot);
   void copy(int32_t from, int32_t to);
   MambaStateView layer(int32_t slot, int64_t mamba_layer) const;
+  // The whole pool (for a device backend that maps it once).
+  unsigned char* storage() const { return storage_; }
+  int64_t slot_bytes() const { return slot_bytes_; }
 
  private:
   int64_t n_layers_, conv_floats_, ssm_elements_, slot_bytes_, n_slots_;
   DType ssm_dtype_;
-  HostBuffer storage_;
+  CacheMemory& memory_;
+  unsigned char* storage_;  // n_slots × slot_bytes, owned by memory_
   mutable std::mutex mutex_;
   std::vector<int32_t> free_;
 };

@@ -12,6 +12,7 @@
 #include "cache/cache_pools.h"
 #include "cache/sequence_state.h"
 #include "engine/c_api_guard.h"
+#include "engine/device_library.h"
 #include "engine/one_off_thread.h"
 #include "engine/status.h"
 #include "model/nemotron_h.h"
@@ -20,10 +21,17 @@
 #include "weights/random_weights.h"
 
 struct nt_model {
+  // Declared in the order of their dependencies: members are destroyed in reverse, the pools first
+  // (their bytes belong to cache_memory or the device model), the backend library last.
+  std::unique_ptr<nemotron::DeviceLibrary> library;  // null on the CPU
+  std::unique_ptr<nemotron::DeviceModel> device;     // null on the CPU
+  std::unique_ptr<nemotron::HostCacheMemory> host_memory;
   std::unique_ptr<nemotron::NemotronH> model;
   std::unique_ptr<nemotron::CachePools> pools;  // outlives every sequence: Java closes them first
   nemotron::DType ssm_dtype;
   int n_threads;
+  int device_index = 0;
+  std::vector<const float*> k_pools, v_pools;  // per attention layer, for device steps
 };
 
 struct nt_sequence {
@@ -54,8 +62,32 @@ std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_pt
   const nemotron::CachePlan plan = nemotron::CachePlan::from(
       hp, handle->ssm_dtype, {options.cache_bytes, options.state_slots, options.kv_block_tokens});
   handle->model = std::make_unique<nemotron::NemotronH>(hp, std::move(store));
-  handle->pools = std::make_unique<nemotron::CachePools>(hp, handle->ssm_dtype, plan);
   handle->n_threads = options.n_threads > 0 ? options.n_threads : omp_get_num_procs();
+  nemotron::CacheMemory* memory = nullptr;
+  if (options.backend == NT_BACKEND_CUDA) {
+    // The Mamba state stays float32 on the device: the recurrence compounds every rounding.
+    require(handle->ssm_dtype == nemotron::DType::F32, NT_UNSUPPORTED,
+            "the CUDA backend keeps the SSM state in float32; drop the bfloat16 state option");
+    require(options.device_index >= 0, NT_INVALID_ARGUMENT, "device_index must be >= 0");
+    handle->library = std::make_unique<nemotron::DeviceLibrary>(options.cuda_library);
+    require(options.activation_precision == NT_ACTIVATIONS_BF16 || options.activation_precision == NT_ACTIVATIONS_F32,
+            NT_INVALID_ARGUMENT, "activation_precision must be NT_ACTIVATIONS_BF16 or NT_ACTIVATIONS_F32");
+    const nemotron::DeviceModelSpec spec{nemotron::kDeviceAbiVersion, &handle->model->hparams(), handle->model.get(),
+                                         options.device_index, options.activation_precision == NT_ACTIVATIONS_F32};
+    handle->device = handle->library->create(spec);
+    handle->device_index = options.device_index;
+    memory = &handle->device->cache_memory();
+  } else {
+    require(options.backend == NT_BACKEND_CPU, NT_INVALID_ARGUMENT,
+            "backend must be NT_BACKEND_CPU or NT_BACKEND_CUDA");
+    handle->host_memory = std::make_unique<nemotron::HostCacheMemory>();
+    memory = handle->host_memory.get();
+  }
+  handle->pools = std::make_unique<nemotron::CachePools>(hp, handle->ssm_dtype, plan, *memory);
+  for (int64_t l = 0; l < hp.count(nemotron::LayerKind::Attention); ++l) {
+    handle->k_pools.push_back(handle->pools->kv.k_pool(l));
+    handle->v_pools.push_back(handle->pools->kv.v_pool(l));
+  }
   return handle;
 }
 
@@ -71,12 +103,36 @@ void check_usable(const nt_sequence* seq) {
   require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
 }
 
+// The items as the device backend takes them; their state views and block tables live in `views`.
+void run_on_device(nt_model& model, const std::vector<nemotron::FeedItem>& items) {
+  const nemotron::HParams& hp = model.model->hparams();
+  const int64_t n_mamba = hp.count(nemotron::LayerKind::Mamba);
+  std::vector<nemotron::MambaStateView> views;
+  views.reserve(items.size() * static_cast<size_t>(n_mamba));
+  std::vector<nemotron::DeviceFeed> feeds;
+  for (const nemotron::FeedItem& item : items) {
+    const size_t first_view = views.size();
+    for (int64_t l = 0; l < n_mamba; ++l) views.push_back(item.state->mamba(l));
+    feeds.push_back({item.tokens, item.n_tokens, item.state->length(), views.data() + first_view,
+                     item.state->block_table(), item.logits, item.n_logit_rows});
+  }
+  const nemotron::DeviceStep step{feeds.data(), static_cast<int64_t>(feeds.size()), model.k_pools.data(),
+                                  model.v_pools.data(), model.pools->kv.block_tokens()};
+  model.device->forward(step);
+  for (const nemotron::FeedItem& item : items) item.state->append(item.tokens, item.n_tokens);
+}
+
 // Runs the items, marking every sequence of the batch unusable if the pass fails half-way.
 void run_forward(nt_model& model, const std::vector<nemotron::FeedItem>& items,
                  const std::vector<nt_sequence*>& sequences, const nemotron::HiddenTrace* trace) {
   omp_set_num_threads(model.n_threads);
   try {
-    model.model->forward(items, trace);
+    if (model.device) {
+      require(trace == nullptr, NT_UNSUPPORTED, "hidden-state traces run on the CPU backend only");
+      run_on_device(model, items);
+    } else {
+      model.model->forward(items, trace);
+    }
   } catch (...) {
     for (nt_sequence* seq : sequences) seq->broken = true;
     throw;
@@ -175,7 +231,15 @@ int32_t nt_model_stats_get(const nt_model* model, nt_model_stats* out, nt_error*
     out->kv_blocks = pools.kv.n_blocks();
     out->kv_blocks_free = pools.kv.n_free();
     out->kv_bytes_per_block = nemotron::KvBlockPool::bytes_per_block(hp, pools.kv.block_tokens());
+    out->backend = model->device ? NT_BACKEND_CUDA : NT_BACKEND_CPU;
+    out->device_index = model->device ? model->device_index : 0;
+    out->device_weight_bytes = model->device ? model->device->weight_bytes() : 0;
   });
+}
+
+const char* nt_model_device_name(const nt_model* model) {
+  if (model == nullptr) return "";
+  return model->device ? model->device->name() : "cpu";
 }
 
 void nt_model_free(nt_model* model) { delete model; }

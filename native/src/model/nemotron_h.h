@@ -54,6 +54,15 @@ class NemotronH {
   const HParams& hparams() const { return hp_; }
   const WeightStore& weights() const { return *store_; }
 
+  // The bound weights, for a device backend to upload (backend/device_model.h: inline on purpose).
+  const std::vector<Layer>& layers() const { return layers_; }
+  const std::vector<Mamba2Weights>& mamba_weights() const { return mamba_; }
+  const std::vector<AttentionWeights>& attention_weights() const { return attention_; }
+  const std::vector<MlpWeights>& mlp_weights() const { return mlp_; }
+  const WeightView& embedding() const { return embedding_; }
+  const WeightView& lm_head() const { return lm_head_; }
+  const std::vector<float>& norm_f() const { return norm_f_; }
+
  private:
   void forward_pass(const std::vector<FeedItem>& items, const HiddenTrace* trace, int64_t trace_row) const;
   void logits_of(const std::vector<FeedItem>& items, const std::vector<BatchSlice>& slices, const float* x) const;

@@ -211,7 +211,8 @@ void check_forward(const HParams& hp) {
   CHECK(model.weights().owned_bytes() == total_bytes);  // float32 tensors: their copy is their size
 
   constexpr int64_t kCacheBytes = int64_t{64} << 20;
-  CachePools pools(hp, DType::F32, CachePlan::from(hp, DType::F32, {kCacheBytes, 1, 16}));
+  HostCacheMemory memory;
+  CachePools pools(hp, DType::F32, CachePlan::from(hp, DType::F32, {kCacheBytes, 1, 16}), memory);
   SequenceState seq(pools);
   const int64_t V = hp.vocab_size;
   const std::vector<int32_t> prompt = {1, 17, 42, 5, 99, 3, 64};

@@ -38,6 +38,9 @@ std::vector<Case> cases() {
       {2, 4, 16, 1, 64, 0},     // one group for all heads
       {5, 32, 64, 8, 128, 0},   // the 0.5b shape
       {2, 128, 80, 8, 128, 4},  // NVIDIA-Nemotron-Nano-9B-v2
+      // The float4 path (aligned rows, d_state % 4 == 0) at its edges:
+      {3, 4, 18, 2, 8, 0},      // head_dim off the 4 × kRowsPerWarp rows a block takes per pass; 2 quads
+      {2, 2, 12, 1, 132, 0},    // 33 quads: a lane takes a second one
   };
 }
 

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "ops/attention.h"
+
 namespace nemotron::cuda {
 
 struct PagedDecodeBatch {
@@ -20,6 +22,12 @@ struct PagedDecodeBatch {
   int64_t max_blocks;
   const int32_t* context_lens;  // [n_seqs]
 };
+
+// Prefill attention of one sequence over the paged KV cache (flash-style: causal, GQA, online softmax
+// in float32): the contract of ops/attention.h's attention_paged, every pointer (block_table included)
+// in device memory; the new tokens' K/V are already in the pool. head_dim ≤ 256.
+void attention_prefill_paged(const AttentionShape& s, const float* q, const PagedKv& kv, float scale, float* out,
+                             cudaStream_t stream);
 
 void attention_decode_paged(const PagedDecodeBatch& b, const float* q, float scale, float* out, cudaStream_t stream);
 

@@ -17,11 +17,15 @@ import java.util.Map;
  * @param kvBytesPerToken       attention K/V per token of context (float32)
  * @param contextLength         the longest sequence accepted ({@code max_position_embeddings})
  * @param threads               CPU threads the native kernels use
+ * @param device                where the model runs: {@code cpu} or {@code cuda:N}
+ * @param deviceName            {@code cpu}, or the GPU's name and index
+ * @param deviceWeightBytes     weights held in device memory (0 on the CPU)
  * @param nativeVersion         the native core's version string
  */
 public record ModelInfo(Path directory, String architecture, String layerPattern, Map<String, Integer> layerCounts,
         long parameters, long weightBytes, Map<String, Long> bytesByDtype, long stateBytesPerSequence,
-        long kvBytesPerToken, int contextLength, int threads, String nativeVersion) {
+        long kvBytesPerToken, int contextLength, int threads, String device, String deviceName, long deviceWeightBytes,
+        String nativeVersion) {
     public ModelInfo {
         layerCounts = Map.copyOf(layerCounts);
         bytesByDtype = Map.copyOf(bytesByDtype);

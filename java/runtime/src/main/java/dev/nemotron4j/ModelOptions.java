@@ -1,11 +1,20 @@
 package dev.nemotron4j;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * How to load a model. Immutable; build with {@link #builder()} or start from {@link #defaults()}.
  *
- * @param device        {@code "cpu"} (the only backend in this build)
+ * @param device        where the model runs: {@link Device#CPU} (default), {@code cuda:N}, or {@link Device#AUTO}
+ *                      (CUDA device 0 when the CUDA backend loads, else the CPU). When CUDA is asked for and
+ *                      cannot be used (no backend library, driver or device; an option it does not support), the
+ *                      model loads on the CPU, with an INFO log line for {@code auto} and a WARNING that says
+ *                      why and what to do for {@code cuda:N}; {@link NemotronModel#device()} says where it runs
+ * @param cudaLibrary   the CUDA backend library ({@code libnemotron_cuda.so}); null (default):
+ *                      {@code $NEMOTRON_CUDA_LIBRARY}, else the copy packaged in the platform jar when it was
+ *                      built with CUDA, else {@code libnemotron_cuda.so} beside the native library or on the
+ *                      dynamic loader's path
  * @param threads       CPU threads for the native kernels; 0 means every core
  * @param ssmStateDtype storage of the Mamba SSM state; {@link SsmStateDtype#FLOAT32} by default
  * @param preload       read the weight files into memory while loading (with progress) instead of on
@@ -13,8 +22,8 @@ import java.util.Objects;
  * @param progress      told how far preloading has come
  * @param engine        the engine's cache sizes and scheduling ({@link EngineOptions#defaults()})
  */
-public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDtype, boolean preload,
-        LoadProgress progress, EngineOptions engine) {
+public record ModelOptions(Device device, Path cudaLibrary, int threads, SsmStateDtype ssmStateDtype,
+        boolean preload, LoadProgress progress, EngineOptions engine) {
     public ModelOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(ssmStateDtype, "ssmStateDtype");
@@ -22,9 +31,6 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
         Objects.requireNonNull(engine, "engine");
         if (threads < 0) {
             throw new InvalidRequestException("threads must be >= 0 (0 = every core), got " + threads);
-        }
-        if (!device.equals("cpu")) {
-            throw new InvalidRequestException("device '" + device + "' is not available in this build; use \"cpu\"");
         }
     }
 
@@ -37,13 +43,14 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
     }
 
     public Builder toBuilder() {
-        return new Builder().device(device).threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
+        return new Builder().device(device).cudaLibrary(cudaLibrary).threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
                 .progress(progress).engine(engine);
     }
 
     /** Builder for {@link ModelOptions}. */
     public static final class Builder {
-        private String device = "cpu";
+        private Device device = Device.CPU;
+        private Path cudaLibrary;
         private int threads = 0;
         private SsmStateDtype ssmStateDtype = SsmStateDtype.FLOAT32;
         private boolean preload;
@@ -52,8 +59,23 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
 
         private Builder() {}
 
-        public Builder device(String device) {
+        public Builder device(Device device) {
             this.device = device;
+            return this;
+        }
+
+        /**
+         * {@code "cpu"}, {@code "cuda"} (= {@code "cuda:0"}), {@code "cuda:N"} or {@code "auto"}.
+         *
+         * @throws InvalidRequestException for anything else
+         */
+        public Builder device(String device) {
+            return device(Device.parse(device));
+        }
+
+        /** The CUDA backend library's path; null: the default search (see {@link ModelOptions}). */
+        public Builder cudaLibrary(Path cudaLibrary) {
+            this.cudaLibrary = cudaLibrary;
             return this;
         }
 
@@ -83,7 +105,7 @@ public record ModelOptions(String device, int threads, SsmStateDtype ssmStateDty
         }
 
         public ModelOptions build() {
-            return new ModelOptions(device, threads, ssmStateDtype, preload, progress, engine);
+            return new ModelOptions(device, cudaLibrary, threads, ssmStateDtype, preload, progress, engine);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.nemotron4j.config.NemotronConfig;
 import dev.nemotron4j.engine.Engine;
 import dev.nemotron4j.nativeapi.NativeModel;
 import dev.nemotron4j.nativeapi.NativeSequence;
+import dev.nemotron4j.nativeapi.NativeUnsupportedException;
 import dev.nemotron4j.weights.Checkpoint;
 import dev.nemotron4j.weights.ModelFolder;
 import dev.nemotron4j.weights.TensorInfo;
@@ -14,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A Nemotron-H model loaded from a Hugging Face model folder ({@code config.json} + safetensors,
  * single-file or sharded). The config and every safetensors header are validated in Java before the
- * native core memory-maps the weights in their stored dtype. Owns native memory: {@link #close()} it;
- * closing also closes the sequences created from it.
+ * native core memory-maps the weights in their stored dtype. It runs on the device
+ * {@link ModelOptions#device()} asks for, or on the CPU where CUDA cannot be used ({@link #device()} says
+ * which). Owns native memory: {@link #close()} it; closing also closes the sequences created from it.
  *
  * <pre>{@code
  * try (var model = NemotronModel.load(Path.of("models/tiny-a"), ModelOptions.defaults());
@@ -37,6 +40,8 @@ public final class NemotronModel implements AutoCloseable {
     private final Checkpoint checkpoint;
     private final NativeModel nativeModel;
     private final EngineOptions engineOptions;
+    private final Device device;
+    private final String deviceName;
     private ChatResources chatResources;
     private Engine engine;
     private boolean closed;
@@ -48,6 +53,9 @@ public final class NemotronModel implements AutoCloseable {
         this.checkpoint = checkpoint;
         this.nativeModel = nativeModel;
         this.engineOptions = engineOptions;
+        NativeModel.Stats stats = nativeModel.stats();
+        this.device = stats.backend() == NativeModel.Backend.CUDA ? Device.cuda(stats.deviceIndex()) : Device.CPU;
+        this.deviceName = nativeModel.deviceName();
     }
 
     /** Loads with {@link ModelOptions#defaults()}. */
@@ -72,10 +80,11 @@ public final class NemotronModel implements AutoCloseable {
         if (options.preload()) {
             WeightPreloader.preload(checkpoint, options.progress());
         }
-        NativeModel nativeModel = NativeModel.load(config, checkpoint, nativeOptions(options));
-        LOG.log(System.Logger.Level.DEBUG, () -> String.format("loaded %s (%s, %d tensors) in %.1f ms", directory,
-                config.layerPattern(), checkpoint.tensors().size(), (System.nanoTime() - start) / 1e6));
-        return new NemotronModel(directory, config, checkpoint, nativeModel, options.engine());
+        NativeModel nativeModel = loadOnDevice(options, settings -> NativeModel.load(config, checkpoint, settings));
+        NemotronModel model = new NemotronModel(directory, config, checkpoint, nativeModel, options.engine());
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format("loaded %s (%s, %d tensors) on %s in %.1f ms", directory,
+                config.layerPattern(), checkpoint.tensors().size(), model.deviceName, (System.nanoTime() - start) / 1e6));
+        return model;
     }
 
     /**
@@ -84,16 +93,47 @@ public final class NemotronModel implements AutoCloseable {
      * {@link #engine()} or {@link #newSequence()}, not chats.
      */
     public static NemotronModel createRandom(NemotronConfig config, long seed, ModelOptions options) {
-        NativeModel nativeModel = NativeModel.createRandom(config, seed, nativeOptions(options));
+        NativeModel nativeModel = loadOnDevice(options, settings -> NativeModel.createRandom(config, seed, settings));
         return new NemotronModel(null, config, null, nativeModel, options.engine());
+    }
+
+    /**
+     * Loads on the device asked for. Where CUDA cannot be used the core says why (NT_UNSUPPORTED) and the model
+     * loads again on the CPU: {@code auto} expects that and logs it at INFO; {@code cuda:N} did not, so it is
+     * a WARNING with the reason and what to do.
+     */
+    private static NativeModel loadOnDevice(ModelOptions options, Function<NativeModel.Options, NativeModel> load) {
+        NativeModel.Options settings = nativeOptions(options);
+        try {
+            return load.apply(settings);
+        } catch (NativeUnsupportedException e) {
+            if (settings.backend() == NativeModel.Backend.CPU) {
+                throw e;  // what the CPU cannot do (MoE layers) is no device question
+            }
+            Device asked = options.device();
+            if (asked.kind() == Device.Kind.AUTO) {
+                LOG.log(System.Logger.Level.INFO, () -> "device auto: running on the CPU, the CUDA backend is not "
+                        + "available here (" + e.getMessage() + ")");
+            } else {
+                LOG.log(System.Logger.Level.WARNING, () -> "device " + asked + " was asked for but cannot be used; "
+                        + "running on the CPU instead. " + e.getMessage() + "\nTo run on the GPU, fix the cause above "
+                        + "(the backend library's path: ModelOptions.cudaLibrary, --cuda-library or "
+                        + "$NEMOTRON_CUDA_LIBRARY); to run on the CPU without this warning, ask for device cpu (or auto: "
+                        + "CUDA where it loads, the CPU elsewhere).");
+            }
+            return load.apply(settings.onCpu());
+        }
     }
 
     private static NativeModel.Options nativeOptions(ModelOptions options) {
         NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
                 ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
         EngineOptions e = options.engine();
+        Device device = options.device();
+        NativeModel.Backend backend = device.kind() == Device.Kind.CPU ? NativeModel.Backend.CPU
+                : NativeModel.Backend.CUDA;
         return new NativeModel.Options(options.threads(), stateDtype, e.cacheMemory(), e.stateSlots(),
-                e.kvBlockTokens());
+                e.kvBlockTokens(), backend, device.index(), options.cudaLibrary());
     }
 
     /**
@@ -117,6 +157,16 @@ public final class NemotronModel implements AutoCloseable {
 
     public NemotronConfig config() {
         return config;
+    }
+
+    /** The device the model runs on: {@link Device#CPU} or {@code cuda:N}, never {@code auto}. */
+    public Device device() {
+        return device;
+    }
+
+    /** {@code "cpu"}, or the GPU's name and index, e.g. "NVIDIA H100 80GB HBM3 (cuda:0, sm_90)". */
+    public String deviceName() {
+        return deviceName;
     }
 
     /** What the engine has computed on this model so far. */
@@ -180,7 +230,7 @@ public final class NemotronModel implements AutoCloseable {
         }
         return new ModelInfo(directory, "NemotronHForCausalLM", config.layerPattern(), counts, parameters, bytes,
                 byDtype, stats.stateBytesPerSequence(), stats.kvBytesPerToken(), config.maxPositionEmbeddings(),
-                stats.threads(), NativeModel.nativeVersion());
+                stats.threads(), device.toString(), deviceName, stats.deviceWeightBytes(), NativeModel.nativeVersion());
     }
 
     @Override

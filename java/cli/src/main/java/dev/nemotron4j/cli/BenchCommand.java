@@ -125,9 +125,10 @@ final class BenchCommand implements Callable<Integer> {
             progress.update(++done, totalSteps);
             String name = shape != null ? "shape " + shape : configFile != null ? configFile.toString()
                     : String.valueOf(m.directory());
-            out.printf("model: %s (%s), %s dense weights read per decode token%n", name, c.layerPattern(),
-                    Units.bytes((long) tokenBytes));
+            out.printf("model: %s (%s) on %s, %s dense weights read per decode token%n", name, c.layerPattern(),
+                    m.deviceName(), Units.bytes((long) tokenBytes));
             result.put("model", name);
+            result.put("device", m.device().toString());
             result.put("weight_bytes_per_token", (long) tokenBytes);
 
             List<Double> prefillGflops = new ArrayList<>();

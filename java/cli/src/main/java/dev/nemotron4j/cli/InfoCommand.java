@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code nemotron4j info}: what a model folder holds and what it costs to run. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Load a model and print its architecture, layer mix, parameter count and bytes, "
-                + "per-sequence Mamba state bytes and attention KV bytes per token."})
+                + "per-sequence Mamba state bytes, attention KV bytes per token, and the device it runs on with "
+                + "the weight bytes held in device memory."})
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -53,6 +54,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("state / sequence %s (Mamba conv + SSM state)%n", Units.bytes(i.stateBytesPerSequence()));
         out.printf("KV / token       %s (attention K and V, float32)%n", Units.bytes(i.kvBytesPerToken()));
         out.printf("context          %,d tokens%n", i.contextLength());
+        out.printf("device           %s, %s of weights in device memory%n", i.deviceName(),
+                Units.bytes(i.deviceWeightBytes()));
         out.printf("native           %s, %d threads%n", i.nativeVersion(), i.threads());
     }
 

@@ -19,7 +19,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     public static void main(String[] args) {
+        // The runtime's log lines (a CUDA fallback) as "WARNING: …", not java.util.logging's two-line default;
+        // set before anything logs, and only when the user has not chosen a format.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 

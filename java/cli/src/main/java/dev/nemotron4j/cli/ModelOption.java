@@ -1,9 +1,12 @@
 package dev.nemotron4j.cli;
 
 import dev.nemotron4j.BundledModel;
+import dev.nemotron4j.Device;
+import dev.nemotron4j.InvalidRequestException;
 import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.SsmStateDtype;
 import java.nio.file.Path;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -13,6 +16,19 @@ final class ModelOption {
             description = "Hugging Face model folder: config.json + model.safetensors (or a sharded index); "
                     + "default: the bundled " + BundledModel.NAME)
     Path model;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE", converter = DeviceConverter.class,
+            description = "where the model runs: cpu, cuda (= cuda:0), cuda:N, or auto (CUDA device 0 when the CUDA "
+                    + "backend loads, else the CPU); default ${DEFAULT-VALUE}. Where CUDA cannot be used (no "
+                    + "libnemotron_cuda.so, no driver or GPU, no such device, an option it does not support) the "
+                    + "model runs on the CPU, with a warning that says why (with auto, a note)")
+    Device device;
+
+    @Option(names = "--cuda-library", paramLabel = "PATH",
+            description = "the CUDA backend library (libnemotron_cuda.so) for --device cuda or auto; default: "
+                    + "$NEMOTRON_CUDA_LIBRARY, else the one in this jar when it was built with CUDA, else "
+                    + "libnemotron_cuda.so beside the native library or on the loader's path")
+    Path cudaLibrary;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "CPU threads for the native kernels (0 = every core; default ${DEFAULT-VALUE})")
@@ -36,7 +52,20 @@ final class ModelOption {
     EngineOption engine;
 
     ModelOptions options() {
-        return ModelOptions.builder().threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
-                .progress(ProgressBar.onStderr("reading weights")).engine(engine.options()).build();
+        return ModelOptions.builder().device(device).cudaLibrary(cudaLibrary).threads(threads)
+                .ssmStateDtype(ssmStateDtype).preload(preload).progress(ProgressBar.onStderr("reading weights"))
+                .engine(engine.options()).build();
+    }
+
+    /** {@code --device}: {@link Device#parse}, its message as picocli's usage error. */
+    static final class DeviceConverter implements ITypeConverter<Device> {
+        @Override
+        public Device convert(String value) {
+            try {
+                return Device.parse(value);
+            } catch (InvalidRequestException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

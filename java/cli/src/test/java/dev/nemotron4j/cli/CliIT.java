@@ -132,6 +132,33 @@ class CliIT {
     }
 
     @Test
+    void infoSaysWhichDeviceAndCudaFallsBackToTheCpuWithAWarning() throws Exception {
+        Run cpu = run("info", "--json");
+        assertEquals(0, cpu.exit(), cpu.err());
+        JsonNode onCpu = JSON.readTree(cpu.lastLine());
+        assertEquals("cpu", onCpu.get("device").asText());
+        assertEquals("cpu", onCpu.get("deviceName").asText());
+        assertEquals(0, onCpu.get("deviceWeightBytes").asLong());
+        assertFalse(cpu.err().contains("WARNING"), cpu.err());
+        assertTrue(run("info").out().contains("device           cpu, 0 B of weights in device memory"));
+
+        // a backend library that does not exist: CUDA cannot be used on any machine
+        String missing = elsewhere.resolve("libnemotron_cuda.so").toString();
+        Run cuda = run("info", "--device", "cuda", "--cuda-library", missing, "--json");
+        assertEquals(0, cuda.exit(), cuda.err());
+        assertEquals("cpu", JSON.readTree(cuda.lastLine()).get("device").asText());
+        assertTrue(cuda.err().startsWith("WARNING: device cuda:0 was asked for but cannot be used; running on the CPU"),
+                cuda.err());
+        assertTrue(cuda.err().contains(missing), cuda.err());
+
+        Run generate = run("generate", "--device", "cuda:1", "--cuda-library", missing, "--prompt", "What is 2+2?",
+                "--system", "/no_think", "--temperature", "0", "--json");
+        assertEquals(0, generate.exit(), generate.err());
+        assertTrue(generate.err().contains("WARNING: device cuda:1"), generate.err());
+        assertFalse(JSON.readTree(generate.lastLine()).get("content").asText().isEmpty(), generate.out());
+    }
+
+    @Test
     void errorsAreOneReadableLine() throws Exception {
         Run r = run("info", "--model", elsewhere.resolve("no-such-model").toString());
         assertEquals(2, r.exit());
@@ -140,6 +167,9 @@ class CliIT {
         Run usage = run("verify", "--bogus");
         assertEquals(2, usage.exit(), "an unknown option is a usage error");
         assertTrue(usage.err().contains("--bogus"), usage.err());
+        Run device = run("info", "--device", "gpu");
+        assertEquals(2, device.exit(), "a bad device is a usage error");
+        assertTrue(device.err().contains("device must be cpu, cuda, cuda:N or auto, got 'gpu'"), device.err());
     }
 
     @Test

@@ -15,8 +15,8 @@ final class NativeErrors {
         }
         String message = what + ": " + error.message().getString();
         switch (status) {
-            case NemotronNative.NT_BAD_CHECKPOINT, NemotronNative.NT_IO_ERROR, NemotronNative.NT_UNSUPPORTED ->
-                    throw new ModelLoadException(message);
+            case NemotronNative.NT_BAD_CHECKPOINT, NemotronNative.NT_IO_ERROR -> throw new ModelLoadException(message);
+            case NemotronNative.NT_UNSUPPORTED -> throw new NativeUnsupportedException(message);
             case NemotronNative.NT_INVALID_ARGUMENT -> throw new InvalidRequestException(message);
             case NemotronNative.NT_OUT_OF_MEMORY -> throw new NativeOutOfMemoryException(message);
             case NemotronNative.NT_CACHE_FULL -> throw new CacheFullException(message);

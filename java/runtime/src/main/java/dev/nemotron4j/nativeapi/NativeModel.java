@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,20 +29,35 @@ public final class NativeModel implements AutoCloseable {
     /** SSM state storage, as vLLM's {@code --mamba_ssm_cache_dtype}. */
     public enum StateDtype { FLOAT32, BFLOAT16 }
 
+    /** Where the native model runs. */
+    public enum Backend { CPU, CUDA }
+
     /**
-     * How the native model is set up: threads, SSM state dtype, and the cache pools (0 = native default:
-     * 1 GiB, as many state slots as half of it holds up to 256, 16-token KV blocks).
+     * How the native model is set up: threads, SSM state dtype, the cache pools (0 = native default:
+     * 1 GiB, as many state slots as half of it holds up to 256, 16-token KV blocks), and the backend:
+     * with {@link Backend#CUDA}, device {@code deviceIndex} through the backend library at {@code cudaLibrary}
+     * (null: {@code $NEMOTRON_CUDA_LIBRARY}, the copy packaged in the jar, then the core's own search).
      */
-    public record Options(int threads, StateDtype stateDtype, long cacheBytes, int stateSlots, int kvBlockTokens) {
+    public record Options(int threads, StateDtype stateDtype, long cacheBytes, int stateSlots, int kvBlockTokens,
+            Backend backend, int deviceIndex, Path cudaLibrary) {
+        public Options {
+            Objects.requireNonNull(backend, "backend");
+        }
+
         public static Options defaults(int threads, StateDtype stateDtype) {
-            return new Options(threads, stateDtype, 0, 0, 0);
+            return new Options(threads, stateDtype, 0, 0, 0, Backend.CPU, 0, null);
+        }
+
+        /** These options on the CPU. */
+        public Options onCpu() {
+            return new Options(threads, stateDtype, cacheBytes, stateSlots, kvBlockTokens, Backend.CPU, 0, null);
         }
     }
 
     /** What the native core reports about a loaded model and its cache pools right now. */
     public record Stats(long weightBytesMapped, long weightBytesOwned, long stateBytesPerSequence,
             long kvBytesPerToken, int threads, int stateSlots, int stateSlotsFree, int kvBlockTokens, long kvBlocks,
-            long kvBlocksFree, long kvBytesPerBlock) {}
+            long kvBlocksFree, long kvBytesPerBlock, Backend backend, int deviceIndex, long deviceWeightBytes) {}
 
     /** The machine's limits as the native core measures them (see {@link #measureLimits}). */
     public record Limits(double readGbPerS, double copyGbPerS, double fmaGflopPerS, double gemmGflopPerS) {}
@@ -72,7 +88,8 @@ public final class NativeModel implements AutoCloseable {
                 var nativeConfig = toNative(config);
                 var descs = new NemotronNative.NtTensorDesc(Math.max(1, tensors.size()));
                 var paths = new PointerPointer<BytePointer>(files.size());
-                var options = new NemotronNative.NtModelOptions()) {
+                var options = new NemotronNative.NtModelOptions();
+                var cudaLibrary = cudaLibrary(settings)) {
             List<BytePointer> pathStrings = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 BytePointer p = new BytePointer(files.get(i).toAbsolutePath().toString(), StandardCharsets.UTF_8);
@@ -83,7 +100,7 @@ public final class NativeModel implements AutoCloseable {
                 fill(descs.position(i), tensors.get(i), fileIndex);
             }
             descs.position(0);
-            apply(settings, options);
+            apply(settings, options, cudaLibrary);
             var model = new NemotronNative.NtModel();
             int status = NemotronNative.nt_model_load(nativeConfig, paths, files.size(), descs, tensors.size(),
                     options, model, error);
@@ -97,8 +114,9 @@ public final class NativeModel implements AutoCloseable {
     public static NativeModel createRandom(NemotronConfig config, long seed, Options settings) {
         try (var error = new NemotronNative.NtError();
                 var nativeConfig = toNative(config);
-                var options = new NemotronNative.NtModelOptions()) {
-            apply(settings, options);
+                var options = new NemotronNative.NtModelOptions();
+                var cudaLibrary = cudaLibrary(settings)) {
+            apply(settings, options, cudaLibrary);
             var model = new NemotronNative.NtModel();
             int status = NemotronNative.nt_model_create_random(nativeConfig, seed, options, model, error);
             NativeErrors.check(status, error, "creating a random model");
@@ -114,10 +132,23 @@ public final class NativeModel implements AutoCloseable {
         }
     }
 
-    private static void apply(Options settings, NemotronNative.NtModelOptions options) {
+    /** {@code cudaLibrary} may be null (the CPU, or the core searches for the library itself). */
+    private static void apply(Options settings, NemotronNative.NtModelOptions options, BytePointer cudaLibrary) {
         options.n_threads(settings.threads()).ssm_state_dtype(settings.stateDtype() == StateDtype.BFLOAT16 ? 2 : 0)
                 .cache_bytes(settings.cacheBytes()).state_slots(settings.stateSlots())
                 .kv_block_tokens(settings.kvBlockTokens());
+        if (settings.backend() == Backend.CUDA) {
+            options.backend(NemotronNative.NT_BACKEND_CUDA).device_index(settings.deviceIndex())
+                    .cuda_library(cudaLibrary);
+        } else {
+            options.backend(NemotronNative.NT_BACKEND_CPU);
+        }
+    }
+
+    /** The backend library's path as a C string (the caller closes it), or null when there is none to give. */
+    private static BytePointer cudaLibrary(Options settings) {
+        Path path = settings.backend() == Backend.CUDA ? CudaLibrary.choose(settings.cudaLibrary()) : null;
+        return path == null ? null : new BytePointer(path.toString(), StandardCharsets.UTF_8);
     }
 
     private static NemotronNative.NtConfig toNative(NemotronConfig c) {
@@ -175,8 +206,15 @@ public final class NativeModel implements AutoCloseable {
             NativeErrors.check(NemotronNative.nt_model_stats_get(live(), s, error), error, "model stats");
             return new Stats(s.weight_bytes_mapped(), s.weight_bytes_owned(), s.state_bytes_per_sequence(),
                     s.kv_bytes_per_token(), s.n_threads(), s.state_slots(), s.state_slots_free(), s.kv_block_tokens(),
-                    s.kv_blocks(), s.kv_blocks_free(), s.kv_bytes_per_block());
+                    s.kv_blocks(), s.kv_blocks_free(), s.kv_bytes_per_block(),
+                    s.backend() == NemotronNative.NT_BACKEND_CUDA ? Backend.CUDA : Backend.CPU, s.device_index(),
+                    s.device_weight_bytes());
         }
+    }
+
+    /** {@code "cpu"}, or the device's name and index, e.g. "NVIDIA H100 80GB HBM3 (cuda:0, sm_90)". */
+    public synchronized String deviceName() {
+        return NemotronNative.nt_model_device_name(live()).getString();
     }
 
     /** A new empty sequence (state zeroed, no tokens). */

@@ -40,6 +40,9 @@ public final class NemotronNative {
     public static final int NT_INTERNAL = 6;
     public static final int NT_CACHE_FULL = 7;
 
+    public static final int NT_BACKEND_CPU = 0;
+    public static final int NT_BACKEND_CUDA = 1;
+
     public static final int NT_MAX_LAYERS = 512;
     public static final int NT_MAX_NAME = 256;
 
@@ -194,6 +197,12 @@ public final class NemotronNative {
         public native NtModelOptions state_slots(int v);
         @MemberSetter
         public native NtModelOptions kv_block_tokens(int v);
+        @MemberSetter
+        public native NtModelOptions backend(int v);
+        @MemberSetter
+        public native NtModelOptions device_index(int v);
+        @MemberSetter
+        public native NtModelOptions cuda_library(@Cast("const char*") BytePointer v);
     }
 
     /** {@code nt_model_stats}. */
@@ -233,6 +242,12 @@ public final class NemotronNative {
         public native long kv_blocks_free();
         @MemberGetter
         public native long kv_bytes_per_block();
+        @MemberGetter
+        public native int backend();
+        @MemberGetter
+        public native int device_index();
+        @MemberGetter
+        public native long device_weight_bytes();
     }
 
     /** {@code nt_limits}: the machine's measured limits. */
@@ -422,6 +437,9 @@ public final class NemotronNative {
     public static native int nt_model_stats_get(@Const NtModel model, NtModelStats outStats, NtError error);
 
     public static native void nt_model_free(NtModel model);
+
+    @Cast("const char*")
+    public static native BytePointer nt_model_device_name(@Const NtModel model);
 
     public static native int nt_sequence_create(NtModel model, @ByPtrPtr NtSequence outSequence, NtError error);
 

@@ -1,0 +1,266 @@
+// CudaModel: weights uploaded at construction, then per pass: one copy of the step's layout to the
+// device, embed, per layer (block → residual add fused with the next pre-norm), norm_f and lm_head for
+// the wanted rows, one copy of their logits back. Everything is queued on the model's stream; the pass
+// waits only for its logits.
+#include "backend/cuda/runner/cuda_model.cuh"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "backend/cuda/attention.cuh"
+#include "backend/cuda/conv1d.cuh"
+#include "backend/cuda/elementwise.cuh"
+#include "backend/cuda/linear.cuh"
+#include "backend/cuda/rmsnorm_gated.cuh"
+#include "backend/cuda/ssd_chunk_scan.cuh"
+#include "backend/cuda/ssd_state_update.cuh"
+
+namespace nemotron::cuda {
+namespace {
+
+int select_device(int index) {
+  int n_devices = 0;
+  const cudaError_t err = cudaGetDeviceCount(&n_devices);
+  if (err != cudaSuccess) {
+    cudaGetLastError();
+    fail(NT_UNSUPPORTED, std::string("no usable CUDA driver or device: ") + cudaGetErrorString(err));
+  }
+  require(index < n_devices, NT_UNSUPPORTED,
+          "cuda:" + std::to_string(index) + " does not exist; this machine has " + std::to_string(n_devices) +
+              " CUDA device(s)");
+  check_cuda(cudaSetDevice(index), "cudaSetDevice");
+  return index;
+}
+
+std::string device_name(int device) {
+  cudaDeviceProp prop{};
+  check_cuda(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
+  return std::string(prop.name) + " (cuda:" + std::to_string(device) + ", sm_" + std::to_string(prop.major) +
+         std::to_string(prop.minor) + ")";
+}
+
+int64_t count_layers(const HParams& hp, LayerKind kind) {
+  return std::count(hp.layers.begin(), hp.layers.end(), kind);  // HParams::count lives in the core
+}
+
+float* f32(const DeviceBuffer& b, int64_t offset_floats = 0) { return b.as<float>() + offset_floats; }
+
+}  // namespace
+
+CudaModel::CudaModel(const DeviceModelSpec& spec)
+    : hp_(*spec.hp),
+      device_(select_device(spec.device_index)),
+      name_(device_name(device_)),
+      cache_memory_(device_, stream_.get()) {
+  n_mamba_layers_ = count_layers(hp_, LayerKind::Mamba);
+  n_attention_layers_ = count_layers(hp_, LayerKind::Attention);
+  require(hp_.attn_head_dim <= 256, NT_UNSUPPORTED, "the CUDA attention kernels take head_dim <= 256");
+  weights_ = std::make_unique<DeviceWeights>(*spec.model, nullptr);
+  dense_ = std::make_unique<DenseRunner>(
+      stream_.get(), spec.f32_activations ? ActivationPrecision::F32 : ActivationPrecision::BF16);
+}
+
+void CudaModel::forward(const DeviceStep& step) {
+  check_cuda(cudaSetDevice(device_), "cudaSetDevice");
+  const int64_t V = hp_.vocab_size;
+  int64_t longest = 0;
+  for (int64_t i = 0; i < step.n_feeds; ++i) longest = std::max(longest, step.feeds[i].n_tokens);
+  for (int64_t start = 0; start < longest; start += kMaxTokensPerPass) {
+    // This pass's part of every feed that reaches it, the one-token parts first.
+    std::vector<PassFeed> pass;
+    int64_t n_decode = 0, rows = 0;
+    for (int decode_first = 1; decode_first >= 0; --decode_first)
+      for (int64_t i = 0; i < step.n_feeds; ++i) {
+        const DeviceFeed& f = step.feeds[i];
+        if (f.n_tokens <= start) continue;
+        const int64_t n = std::min(kMaxTokensPerPass, f.n_tokens - start);
+        if ((n == 1) != (decode_first == 1)) continue;
+        const int64_t first_wanted = f.n_tokens - f.n_logit_rows;
+        const int64_t wanted = std::max<int64_t>(0, start + n - std::max(first_wanted, start));
+        float* out = wanted > 0 ? f.logits + (start + n - wanted - first_wanted) * V : nullptr;
+        pass.push_back({&f, f.tokens + start, n, f.n_past + start, rows, out, wanted});
+        rows += n;
+        if (n == 1) ++n_decode;
+      }
+    run_pass(step, pass, n_decode);
+  }
+}
+
+void CudaModel::reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout) {
+  const HParams& hp = hp_;
+  const int64_t R = layout.n_rows, H = hp.hidden_size;
+  const int64_t q_dim = hp.n_heads * hp.attn_head_dim, qkv_dim = q_dim + 2 * hp.n_kv_heads * hp.attn_head_dim;
+  const int64_t wide = std::max({hp.d_in_proj(), qkv_dim, hp.intermediate_size, int64_t{1}});
+  const int64_t inner = std::max({hp.d_inner(), q_dim, int64_t{1}});
+  const int64_t dense_in = std::max({H, hp.d_inner(), q_dim, hp.intermediate_size});
+  scratch_.x.reserve(R * H * 4, "activations");
+  scratch_.h.reserve(R * H * 4, "activations");
+  scratch_.delta.reserve(R * H * 4, "activations");
+  scratch_.wide.reserve(R * wide * 4, "activations");
+  scratch_.conv_out.reserve(R * std::max<int64_t>(hp.conv_dim(), 1) * 4, "activations");
+  scratch_.dt.reserve(R * std::max<int64_t>(hp.n_mamba_heads, 1) * 4, "activations");
+  scratch_.y.reserve(R * inner * 4, "activations");
+  scratch_.bf16.reserve(dense_->scratch_elements(std::max(R, layout.n_logit_rows), dense_in) * 2, "activations");
+  int64_t longest_prefill = 0;
+  for (size_t i = static_cast<size_t>(n_decode); i < feeds.size(); ++i)
+    longest_prefill = std::max(longest_prefill, feeds[i].n_tokens);
+  if (n_mamba_layers_ > 0 && longest_prefill > 0) {
+    const SsdShape ss{hp.n_mamba_heads, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
+    scratch_.ssd.reserve(static_cast<int64_t>(ssd_chunk_scan_workspace_bytes(ss, longest_prefill)), "the scan");
+  }
+  const int64_t L = std::max<int64_t>(layout.n_logit_rows, 1);
+  scratch_.logit_rows.reserve(L * H * 4, "logits");
+  scratch_.logit_normed.reserve(L * H * 4, "logits");
+  scratch_.logits.reserve(L * hp.vocab_size * 4, "logits");
+  scratch_.logits_host.reserve(L * hp.vocab_size * 4, "logits");
+  scratch_.layout.reserve(layout.bytes(), "the step layout");
+  scratch_.layout_host.reserve(layout.bytes(), "the step layout");
+}
+
+void CudaModel::run_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode) {
+  const HParams& hp = hp_;
+  const cudaStream_t s = stream_.get();
+  const StepLayout layout(feeds, n_decode, n_mamba_layers_, step.kv_block_tokens, n_attention_layers_ > 0);
+  reserve_scratch(feeds, n_decode, layout);
+  const int64_t R = layout.n_rows, H = hp.hidden_size;
+
+  // The previous pass has finished with the pinned layout (it waited for its logits).
+  std::memcpy(scratch_.layout_host.as(), layout.host(), static_cast<size_t>(layout.bytes()));
+  check_cuda(cudaMemcpyAsync(scratch_.layout.as(), scratch_.layout_host.as(), static_cast<size_t>(layout.bytes()),
+                             cudaMemcpyHostToDevice, s),
+             "copying the step layout");
+
+  const DeviceWeights& w = *weights_;
+  embed_rows(on_device<int32_t>(layout.tokens), R, w.embedding.data, w.embedding.dtype, H, f32(scratch_.x), s);
+  rmsnorm(f32(scratch_.x), R, H, w.layer_norm[0], hp.norm_eps, f32(scratch_.h), s);
+  for (size_t l = 0; l < hp.layers.size(); ++l) {
+    // The ordinal of layer l among its kind.
+    const LayerKind kind = hp.layers[l];
+    const int64_t ordinal = std::count(hp.layers.begin(), hp.layers.begin() + static_cast<int64_t>(l), kind);
+    switch (kind) {
+      case LayerKind::Mamba:
+        mamba_layer(ordinal, feeds, n_decode, layout);
+        break;
+      case LayerKind::Attention:
+        attention_layer(ordinal, step, feeds, n_decode, layout);
+        break;
+      case LayerKind::Mlp:
+        mlp_layer(ordinal, R);
+        break;
+      case LayerKind::Moe:
+        fail(NT_UNSUPPORTED, "MoE layers are not supported");
+    }
+    if (l + 1 < hp.layers.size()) {
+      add_rmsnorm(f32(scratch_.x), f32(scratch_.delta), R, H, w.layer_norm[l + 1], hp.norm_eps, f32(scratch_.h), s);
+    } else {
+      add_in_place(f32(scratch_.x), f32(scratch_.delta), R * H, s);
+    }
+  }
+  logits(feeds, layout);
+}
+
+void CudaModel::mamba_layer(int64_t m, const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout) {
+  const HParams& hp = hp_;
+  const cudaStream_t s = stream_.get();
+  const DeviceMambaWeights& w = weights_->mamba[static_cast<size_t>(m)];
+  const int64_t R = layout.n_rows, d_inner = hp.d_inner(), conv_dim = hp.conv_dim(), d_in_proj = hp.d_in_proj();
+  const int64_t nh = hp.n_mamba_heads, gN = hp.n_groups * hp.d_state;
+  float* zxbcdt = f32(scratch_.wide);  // [R, d_in_proj] = z | xBC | dt
+  float* conv_out = f32(scratch_.conv_out);
+  float* dt = f32(scratch_.dt);
+  float* y = f32(scratch_.y);
+
+  dense_->run(f32(scratch_.h), R, w.in_proj, w.in_proj_bias, zxbcdt, scratch_.bf16.as<uint16_t>());
+  mamba_dt(zxbcdt + d_inner + conv_dim, R, nh, d_in_proj, w.dt_bias, hp.dt_min, hp.dt_max, dt, s);
+  const SsdShape ss{nh, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
+  if (n_decode > 0) {
+    const ConvShape cs{n_decode, conv_dim, hp.conv_kernel, d_in_proj};
+    conv1d_update_batched(cs, zxbcdt + d_inner, w.conv_weight, w.conv_bias,
+                          on_device<float*>(layout.conv_states) + m * n_decode, conv_out, s);
+    const SsdInputs in{n_decode, conv_out, conv_out + d_inner, conv_out + d_inner + gN, conv_dim, dt, w.A, w.D};
+    ssd_state_update_batched(ss, in, on_device<float*>(layout.ssm_states) + m * n_decode, y, s);
+  }
+  for (size_t i = static_cast<size_t>(n_decode); i < feeds.size(); ++i) {
+    const PassFeed& f = feeds[i];
+    const int64_t r0 = f.first_row, T = f.n_tokens;
+    const MambaStateView& state = f.feed->mamba[m];
+    const ConvShape cs{T, conv_dim, hp.conv_kernel, d_in_proj};
+    float* out = conv_out + r0 * conv_dim;
+    conv1d_prefill(cs, zxbcdt + r0 * d_in_proj + d_inner, w.conv_weight, w.conv_bias, state.conv, out, s);
+    const SsdInputs in{T, out, out + d_inner, out + d_inner + gN, conv_dim, dt + r0 * nh, w.A, w.D};
+    ssd_chunk_scan(ss, in, state.ssm, y + r0 * d_inner, scratch_.ssd.as(), s);
+  }
+  const GatedNormShape gs{R, d_inner, hp.n_groups, d_inner, d_in_proj};
+  rmsnorm_gated(gs, y, zxbcdt, w.norm, hp.norm_eps, y, s);
+  dense_->run(y, R, w.out_proj, w.out_proj_bias, f32(scratch_.delta), scratch_.bf16.as<uint16_t>());
+}
+
+void CudaModel::attention_layer(int64_t a, const DeviceStep& step, const std::vector<PassFeed>& feeds,
+                                int64_t n_decode, const StepLayout& layout) {
+  const HParams& hp = hp_;
+  const cudaStream_t s = stream_.get();
+  const DeviceAttentionWeights& w = weights_->attention[static_cast<size_t>(a)];
+  const int64_t R = layout.n_rows, hd = hp.attn_head_dim;
+  const int64_t q_dim = hp.n_heads * hd, kv_dim = hp.n_kv_heads * hd, qkv_dim = q_dim + 2 * kv_dim;
+  float* qkv = f32(scratch_.wide);  // [R, q | k | v]
+  float* attended = f32(scratch_.y);
+  // The pools are written through here: the step hands them out read-only to keep the core's view.
+  float* k_pool = const_cast<float*>(step.k_pools[a]);
+  float* v_pool = const_cast<float*>(step.v_pools[a]);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+
+  dense_->run(f32(scratch_.h), R, w.qkv, w.qkv_bias, qkv, scratch_.bf16.as<uint16_t>());
+  kv_scatter(qkv + q_dim, qkv + q_dim + kv_dim, R, kv_dim, qkv_dim, on_device<int64_t>(layout.pool_rows), k_pool,
+             v_pool, s);
+  if (n_decode > 0) {
+    const PagedDecodeBatch b{n_decode,     hp.n_heads, hp.n_kv_heads, hd,
+                             qkv_dim,      k_pool,     v_pool,        step.kv_block_tokens,
+                             on_device<int32_t>(layout.decode_tables), layout.max_decode_blocks,
+                             on_device<int32_t>(layout.context_lens)};
+    attention_decode_paged(b, qkv, scale, attended, s);
+  }
+  for (size_t i = static_cast<size_t>(n_decode); i < feeds.size(); ++i) {
+    const PassFeed& f = feeds[i];
+    const AttentionShape as{f.n_tokens, f.n_past, hp.n_heads, hp.n_kv_heads, hd, qkv_dim};
+    const PagedKv kv{k_pool, v_pool, step.kv_block_tokens,
+                     on_device<int32_t>(layout.prefill_tables[i - static_cast<size_t>(n_decode)])};
+    attention_prefill_paged(as, qkv + f.first_row * qkv_dim, kv, scale, attended + f.first_row * q_dim, s);
+  }
+  dense_->run(attended, R, w.o_proj, w.o_bias, f32(scratch_.delta), scratch_.bf16.as<uint16_t>());
+}
+
+void CudaModel::mlp_layer(int64_t m, int64_t n_rows) {
+  const DeviceMlpWeights& w = weights_->mlp[static_cast<size_t>(m)];
+  float* up = f32(scratch_.wide);
+  dense_->run(f32(scratch_.h), n_rows, w.up_proj, w.up_bias, up, scratch_.bf16.as<uint16_t>());
+  relu_squared(up, n_rows * hp_.intermediate_size, stream_.get());
+  dense_->run(up, n_rows, w.down_proj, w.down_bias, f32(scratch_.delta), scratch_.bf16.as<uint16_t>());
+}
+
+void CudaModel::logits(const std::vector<PassFeed>& feeds, const StepLayout& layout) {
+  const cudaStream_t s = stream_.get();
+  const int64_t L = layout.n_logit_rows, H = hp_.hidden_size, V = hp_.vocab_size;
+  check_cuda(cudaGetLastError(), "launching the forward pass's kernels");
+  if (L == 0) {
+    check_cuda(cudaStreamSynchronize(s), "the forward pass");
+    return;
+  }
+  gather_rows(f32(scratch_.x), on_device<int32_t>(layout.logit_rows), L, H, f32(scratch_.logit_rows), s);
+  rmsnorm(f32(scratch_.logit_rows), L, H, weights_->norm_f, hp_.norm_eps, f32(scratch_.logit_normed), s);
+  dense_->run(f32(scratch_.logit_normed), L, weights_->lm_head, nullptr, f32(scratch_.logits),
+              scratch_.bf16.as<uint16_t>());
+  check_cuda(cudaMemcpyAsync(scratch_.logits_host.as(), scratch_.logits.as(), static_cast<size_t>(L * V * 4),
+                             cudaMemcpyDeviceToHost, s),
+             "copying the logits");
+  check_cuda(cudaStreamSynchronize(s), "the forward pass");
+  const float* host = scratch_.logits_host.as<float>();
+  int64_t row = 0;
+  for (const PassFeed& f : feeds) {
+    if (f.n_logit_rows == 0) continue;
+    std::memcpy(f.logits, host + row * V, static_cast<size_t>(f.n_logit_rows * V) * 4);
+    row += f.n_logit_rows;
+  }
+}
+
+}  // namespace nemotron::cuda

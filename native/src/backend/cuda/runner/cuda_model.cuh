@@ -1,0 +1,76 @@
+// The Nemotron-H forward pass on one CUDA device (backend/device_model.h), one stream per model.
+// A step's feeds run in passes of at most kMaxTokensPerPass tokens per feed; in each pass the one-token
+// feeds (decode) come first and are batched through every op (state update, conv update, paged decode
+// attention over all of them at once), the longer ones (prefill) run the chunked scan, the conv prefill
+// and the flash-style attention one feed at a time, and the dense layers run once over all rows.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/cuda/dense.cuh"
+#include "backend/cuda/runner/device_buffer.cuh"
+#include "backend/cuda/runner/device_cache_memory.cuh"
+#include "backend/cuda/runner/device_weights.cuh"
+#include "backend/cuda/runner/step_layout.cuh"
+#include "backend/device_model.h"
+
+namespace nemotron::cuda {
+
+// A stream on the current device (RAII).
+class Stream {
+ public:
+  Stream() { check_cuda(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate"); }
+  ~Stream() { cudaStreamDestroy(stream_); }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  cudaStream_t get() const { return stream_; }
+
+ private:
+  cudaStream_t stream_ = nullptr;
+};
+
+class CudaModel final : public DeviceModel {
+ public:
+  // Throws Error(NT_UNSUPPORTED) when the device is not usable, NT_OUT_OF_MEMORY when the weights do not fit.
+  explicit CudaModel(const DeviceModelSpec& spec);
+
+  CacheMemory& cache_memory() override { return cache_memory_; }
+  void forward(const DeviceStep& step) override;
+  const char* name() const override { return name_.c_str(); }
+  int64_t weight_bytes() const override { return weights_->bytes(); }
+
+  static constexpr int64_t kMaxTokensPerPass = 4096;
+
+ private:
+  // The activations and scratch of one pass, grown to its rows.
+  struct Scratch {
+    DeviceBuffer x, h, delta, wide, conv_out, dt, y, bf16, ssd, logit_rows, logit_normed, logits, layout;
+    PinnedBuffer layout_host, logits_host;
+  };
+  void run_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode);
+  void reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout);
+  void mamba_layer(int64_t ordinal, const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout);
+  void attention_layer(int64_t ordinal, const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode,
+                       const StepLayout& layout);
+  void mlp_layer(int64_t ordinal, int64_t n_rows);
+  void logits(const std::vector<PassFeed>& feeds, const StepLayout& layout);
+  template <class T>
+  const T* on_device(int64_t offset) const {
+    return reinterpret_cast<const T*>(scratch_.layout.as<unsigned char>() + offset);
+  }
+
+  HParams hp_;
+  int device_;  // made current (cudaSetDevice) before the stream and everything after it
+  std::string name_;
+  Stream stream_;
+  DeviceCacheMemory cache_memory_;
+  std::unique_ptr<DeviceWeights> weights_;
+  std::unique_ptr<DenseRunner> dense_;
+  Scratch scratch_;
+  int64_t n_mamba_layers_ = 0, n_attention_layers_ = 0;
+};
+
+}  // namespace nemotron::cuda
