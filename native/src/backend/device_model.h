@@ -35,12 +35,22 @@ struct DeviceStep {
   int64_t kv_block_tokens;
 };
 
+// Host memory the weights live in, mapped from the checkpoint files.
+struct HostRange {
+  const void* data;
+  int64_t bytes;
+};
+
 struct DeviceModelSpec {
   int32_t abi_version;      // kDeviceAbiVersion of the core that asks
   const HParams* hp;
   const NemotronH* model;   // the bound host weights to upload (read through its inline accessors)
   int32_t device_index;
   bool f32_activations;     // NT_ACTIVATIONS_F32: prefill GEMMs on split activations (float32-accurate)
+  // The mapped checkpoint files: on a GPU that shares memory with the host (Jetson), matrices inside
+  // them are used in place instead of copied.
+  const HostRange* mapped_files;
+  int64_t n_mapped_files;
 };
 
 class DeviceModel {
@@ -55,7 +65,7 @@ class DeviceModel {
   virtual int64_t weight_bytes() const = 0;
 };
 
-constexpr int32_t kDeviceAbiVersion = 2;
+constexpr int32_t kDeviceAbiVersion = 3;
 // The backend library's one entry point: a DeviceModel, or null with (code, message) filled.
 using CreateDeviceModelFn = DeviceModel* (*)(const DeviceModelSpec* spec, int32_t* code, char* message,
                                              int64_t message_capacity);

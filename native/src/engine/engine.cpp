@@ -72,8 +72,15 @@ std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_pt
     handle->library = std::make_unique<nemotron::DeviceLibrary>(options.cuda_library);
     require(options.activation_precision == NT_ACTIVATIONS_BF16 || options.activation_precision == NT_ACTIVATIONS_F32,
             NT_INVALID_ARGUMENT, "activation_precision must be NT_ACTIVATIONS_BF16 or NT_ACTIVATIONS_F32");
-    const nemotron::DeviceModelSpec spec{nemotron::kDeviceAbiVersion, &handle->model->hparams(), handle->model.get(),
-                                         options.device_index, options.activation_precision == NT_ACTIVATIONS_F32};
+    std::vector<nemotron::HostRange> mapped;
+    for (const nemotron::MappedFile& file : handle->model->weights().files()) mapped.push_back({file.data(), file.size()});
+    const nemotron::DeviceModelSpec spec{nemotron::kDeviceAbiVersion,
+                                         &handle->model->hparams(),
+                                         handle->model.get(),
+                                         options.device_index,
+                                         options.activation_precision == NT_ACTIVATIONS_F32,
+                                         mapped.data(),
+                                         static_cast<int64_t>(mapped.size())};
     handle->device = handle->library->create(spec);
     handle->device_index = options.device_index;
     memory = &handle->device->cache_memory();

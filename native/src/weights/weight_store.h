@@ -53,6 +53,8 @@ class WeightStore {
   // Bytes of the bound matrices used in place from mapped files; bytes the store owns for bound tensors
   // (float32 copies of small tensors, realigned copies, in-memory matrices).
   int64_t mapped_bytes() const { return mapped_bytes_; }
+  // The mapped checkpoint files (a device backend on unified memory uses the weights in place).
+  const std::vector<MappedFile>& files() const { return files_; }
   int64_t owned_bytes() const { return owned_bytes_; }
 
  private:

@@ -444,6 +444,13 @@ int main(int argc, char** argv) {
         return kSkipped;
       }
       std::printf("%s on %s\n", dir.c_str(), nt_model_device_name(f.model));
+      // Asked to read the weights in place (the unified-memory path, tested on a discrete GPU), it must.
+      const char* in_place = std::getenv("NEMOTRON_CUDA_WEIGHTS_IN_PLACE");
+      if (cuda && in_place && std::string(in_place) == "1" &&
+          std::string(nt_model_device_name(f.model)).find("weights in place") == std::string::npos) {
+        std::printf("%-12s FAIL  NEMOTRON_CUDA_WEIGHTS_IN_PLACE=1 but the weights were copied\n", f.name.c_str());
+        ++failures;
+      }
       Runner runner(criterion, f);
       runner.run();
       failures += runner.failures();

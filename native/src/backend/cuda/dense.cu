@@ -42,6 +42,9 @@ cublasStatus_t gemm_bf16(cublasHandle_t handle, const uint16_t* x, int64_t n, co
                       x, CUDA_R_16BF, k_cols, &beta, y, CUDA_R_32F, m_rows, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
 }
 
+// NVIDIA's recommendation for Hopper (cuBLAS docs, cublasSetWorkspace): 32 MiB.
+constexpr int64_t kWorkspaceBytes = int64_t{32} << 20;
+
 }  // namespace
 
 DenseRunner::DenseRunner(cudaStream_t stream, ActivationPrecision precision) : stream_(stream), precision_(precision) {
@@ -53,6 +56,19 @@ DenseRunner::DenseRunner(cudaStream_t stream, ActivationPrecision precision) : s
     cublasDestroy(handle_);
     handle_ = nullptr;
     check(s2, s1 != CUBLAS_STATUS_SUCCESS ? "cublasSetStream" : "cublasSetMathMode");
+  }
+  try {
+    workspace_ = DeviceBuffer(kWorkspaceBytes, "cuBLAS's workspace");
+  } catch (...) {
+    cublasDestroy(handle_);
+    handle_ = nullptr;
+    throw;
+  }
+  const cublasStatus_t s3 = cublasSetWorkspace(handle_, workspace_.as(), static_cast<size_t>(kWorkspaceBytes));
+  if (s3 != CUBLAS_STATUS_SUCCESS) {
+    cublasDestroy(handle_);
+    handle_ = nullptr;
+    check(s3, "cublasSetWorkspace");
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 
+#include "backend/cuda/runner/device_buffer.cuh"
 #include "ops/tensor_view.h"
 
 struct cublasContext;  // cublas_v2.h's handle type: only dense.cu needs cuBLAS's headers
@@ -51,6 +52,9 @@ class DenseRunner {
   cudaStream_t stream_;
   ActivationPrecision precision_;
   cublasContext* handle_ = nullptr;
+  // cuBLAS's workspace, given to it up front: a call then never allocates, so the calls can be captured
+  // into a CUDA graph.
+  DeviceBuffer workspace_;
 };
 
 }  // namespace nemotron::cuda

@@ -1,11 +1,13 @@
 // CudaModel: weights uploaded at construction, then per pass: one copy of the step's layout to the
 // device, embed, per layer (block → residual add fused with the next pre-norm), norm_f and lm_head for
-// the wanted rows, one copy of their logits back. Everything is queued on the model's stream; the pass
-// waits only for its logits.
+// the wanted rows, one copy of their logits back. Everything is queued on the model's stream (a decode
+// pass as one graph launch); the pass waits only for its logits.
 #include "backend/cuda/runner/cuda_model.cuh"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "backend/cuda/attention.cuh"
@@ -52,16 +54,27 @@ CudaModel::CudaModel(const DeviceModelSpec& spec)
     : hp_(*spec.hp),
       device_(select_device(spec.device_index)),
       name_(device_name(device_)),
-      cache_memory_(device_, stream_.get()) {
+      cache_memory_(device_, stream_.get(), stream_lock_) {
+  const char* graphs = std::getenv("NEMOTRON_CUDA_GRAPHS");
+  graphs_enabled_ = graphs == nullptr || std::strcmp(graphs, "0") != 0;
   n_mamba_layers_ = count_layers(hp_, LayerKind::Mamba);
   n_attention_layers_ = count_layers(hp_, LayerKind::Attention);
   require(hp_.attn_head_dim <= 256, NT_UNSUPPORTED, "the CUDA attention kernels take head_dim <= 256");
-  weights_ = std::make_unique<DeviceWeights>(*spec.model, nullptr);
+  if (weights_in_place(device_) && spec.n_mapped_files > 0) {
+    mappings_ = std::make_unique<HostMappings>(
+        std::vector<HostRange>(spec.mapped_files, spec.mapped_files + spec.n_mapped_files));
+    if (!mappings_->refused().empty())
+      std::fprintf(stderr, "nemotron4j: the GPU cannot map the checkpoint in place (%s); copying those weights\n",
+                   mappings_->refused().c_str());
+  }
+  weights_ = std::make_unique<DeviceWeights>(*spec.model, mappings_.get(), nullptr);
+  if (weights_->in_place_bytes() > 0) name_ += ", weights in place";
   dense_ = std::make_unique<DenseRunner>(
       stream_.get(), spec.f32_activations ? ActivationPrecision::F32 : ActivationPrecision::BF16);
 }
 
 void CudaModel::forward(const DeviceStep& step) {
+  const std::lock_guard<std::mutex> lock(stream_lock_);
   check_cuda(cudaSetDevice(device_), "cudaSetDevice");
   const int64_t V = hp_.vocab_size;
   int64_t longest = 0;
@@ -87,43 +100,45 @@ void CudaModel::forward(const DeviceStep& step) {
   }
 }
 
-void CudaModel::reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout) {
+bool CudaModel::reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout) {
   const HParams& hp = hp_;
   const int64_t R = layout.n_rows, H = hp.hidden_size;
+  bool moved = false;
   const int64_t q_dim = hp.n_heads * hp.attn_head_dim, qkv_dim = q_dim + 2 * hp.n_kv_heads * hp.attn_head_dim;
   const int64_t wide = std::max({hp.d_in_proj(), qkv_dim, hp.intermediate_size, int64_t{1}});
   const int64_t inner = std::max({hp.d_inner(), q_dim, int64_t{1}});
   const int64_t dense_in = std::max({H, hp.d_inner(), q_dim, hp.intermediate_size});
-  scratch_.x.reserve(R * H * 4, "activations");
-  scratch_.h.reserve(R * H * 4, "activations");
-  scratch_.delta.reserve(R * H * 4, "activations");
-  scratch_.wide.reserve(R * wide * 4, "activations");
-  scratch_.conv_out.reserve(R * std::max<int64_t>(hp.conv_dim(), 1) * 4, "activations");
-  scratch_.dt.reserve(R * std::max<int64_t>(hp.n_mamba_heads, 1) * 4, "activations");
-  scratch_.y.reserve(R * inner * 4, "activations");
-  scratch_.bf16.reserve(dense_->scratch_elements(std::max(R, layout.n_logit_rows), dense_in) * 2, "activations");
+  moved |= scratch_.x.reserve(R * H * 4, "activations");
+  moved |= scratch_.h.reserve(R * H * 4, "activations");
+  moved |= scratch_.delta.reserve(R * H * 4, "activations");
+  moved |= scratch_.wide.reserve(R * wide * 4, "activations");
+  moved |= scratch_.conv_out.reserve(R * std::max<int64_t>(hp.conv_dim(), 1) * 4, "activations");
+  moved |= scratch_.dt.reserve(R * std::max<int64_t>(hp.n_mamba_heads, 1) * 4, "activations");
+  moved |= scratch_.y.reserve(R * inner * 4, "activations");
+  moved |= scratch_.bf16.reserve(dense_->scratch_elements(std::max(R, layout.n_logit_rows), dense_in) * 2, "activations");
   int64_t longest_prefill = 0;
   for (size_t i = static_cast<size_t>(n_decode); i < feeds.size(); ++i)
     longest_prefill = std::max(longest_prefill, feeds[i].n_tokens);
   if (n_mamba_layers_ > 0 && longest_prefill > 0) {
     const SsdShape ss{hp.n_mamba_heads, hp.mamba_head_dim, hp.n_groups, hp.d_state, hp.chunk_size};
-    scratch_.ssd.reserve(static_cast<int64_t>(ssd_chunk_scan_workspace_bytes(ss, longest_prefill)), "the scan");
+    moved |= scratch_.ssd.reserve(static_cast<int64_t>(ssd_chunk_scan_workspace_bytes(ss, longest_prefill)), "the scan");
   }
   const int64_t L = std::max<int64_t>(layout.n_logit_rows, 1);
-  scratch_.logit_rows.reserve(L * H * 4, "logits");
-  scratch_.logit_normed.reserve(L * H * 4, "logits");
-  scratch_.logits.reserve(L * hp.vocab_size * 4, "logits");
+  moved |= scratch_.logit_rows.reserve(L * H * 4, "logits");
+  moved |= scratch_.logit_normed.reserve(L * H * 4, "logits");
+  moved |= scratch_.logits.reserve(L * hp.vocab_size * 4, "logits");
   scratch_.logits_host.reserve(L * hp.vocab_size * 4, "logits");
-  scratch_.layout.reserve(layout.bytes(), "the step layout");
+  moved |= scratch_.layout.reserve(layout.bytes(), "the step layout");
   scratch_.layout_host.reserve(layout.bytes(), "the step layout");
+  return moved;
 }
 
 void CudaModel::run_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode) {
-  const HParams& hp = hp_;
   const cudaStream_t s = stream_.get();
-  const StepLayout layout(feeds, n_decode, n_mamba_layers_, step.kv_block_tokens, n_attention_layers_ > 0);
-  reserve_scratch(feeds, n_decode, layout);
-  const int64_t R = layout.n_rows, H = hp.hidden_size;
+  const bool decode_only = graphs_enabled_ && n_decode == static_cast<int64_t>(feeds.size());
+  const StepLayout layout(feeds, n_decode, n_mamba_layers_, step.kv_block_tokens, n_attention_layers_ > 0,
+                          /*bucket_decode_tables=*/decode_only);
+  if (reserve_scratch(feeds, n_decode, layout)) graphs_.clear();  // they hold the old addresses
 
   // The previous pass has finished with the pinned layout (it waited for its logits).
   std::memcpy(scratch_.layout_host.as(), layout.host(), static_cast<size_t>(layout.bytes()));
@@ -131,6 +146,57 @@ void CudaModel::run_pass(const DeviceStep& step, const std::vector<PassFeed>& fe
                              cudaMemcpyHostToDevice, s),
              "copying the step layout");
 
+  const GraphExec* graph = nullptr;
+  if (decode_only) {
+    const auto key = std::make_tuple(layout.n_rows, layout.max_decode_blocks, layout.n_logit_rows);
+    auto found = graphs_.find(key);
+    if (found == graphs_.end()) {
+      try {
+        found = graphs_.emplace(key, capture(step, feeds, n_decode, layout)).first;
+      } catch (const Error& e) {
+        // Nothing captured has run: the pass goes on eagerly, and so do the later ones.
+        graphs_enabled_ = false;
+        std::fprintf(stderr, "nemotron4j: CUDA graphs are off for this model: %s\n", e.what());
+      }
+    }
+    if (graphs_enabled_) graph = found->second.get();
+  }
+  if (graph) {
+    check_cuda(cudaGraphLaunch(graph->get(), s), "launching a decode graph");
+  } else {
+    enqueue_pass(step, feeds, n_decode, layout);
+  }
+  copy_logits_out(feeds, layout);
+}
+
+std::unique_ptr<GraphExec> CudaModel::capture(const DeviceStep& step, const std::vector<PassFeed>& feeds,
+                                              int64_t n_decode, const StepLayout& layout) {
+  const cudaStream_t s = stream_.get();
+  // Thread-local mode: only this thread's calls are checked; other threads' stream work waits on
+  // stream_lock_, which forward() holds.
+  check_cuda(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), "starting a graph capture");
+  cudaGraph_t graph = nullptr;
+  try {
+    enqueue_pass(step, feeds, n_decode, layout);
+  } catch (...) {
+    cudaStreamEndCapture(s, &graph);
+    if (graph) cudaGraphDestroy(graph);
+    cudaGetLastError();
+    throw;
+  }
+  check_cuda(cudaStreamEndCapture(s, &graph), "capturing a decode step");
+  cudaGraphExec_t exec = nullptr;
+  const cudaError_t err = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  check_cuda(err, "instantiating a decode graph");
+  return std::make_unique<GraphExec>(exec);
+}
+
+void CudaModel::enqueue_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode,
+                             const StepLayout& layout) {
+  const HParams& hp = hp_;
+  const cudaStream_t s = stream_.get();
+  const int64_t R = layout.n_rows, H = hp.hidden_size;
   const DeviceWeights& w = *weights_;
   embed_rows(on_device<int32_t>(layout.tokens), R, w.embedding.data, w.embedding.dtype, H, f32(scratch_.x), s);
   rmsnorm(f32(scratch_.x), R, H, w.layer_norm[0], hp.norm_eps, f32(scratch_.h), s);
@@ -157,7 +223,7 @@ void CudaModel::run_pass(const DeviceStep& step, const std::vector<PassFeed>& fe
       add_in_place(f32(scratch_.x), f32(scratch_.delta), R * H, s);
     }
   }
-  logits(feeds, layout);
+  logits(layout);
 }
 
 void CudaModel::mamba_layer(int64_t m, const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout) {
@@ -238,21 +304,24 @@ void CudaModel::mlp_layer(int64_t m, int64_t n_rows) {
   dense_->run(up, n_rows, w.down_proj, w.down_bias, f32(scratch_.delta), scratch_.bf16.as<uint16_t>());
 }
 
-void CudaModel::logits(const std::vector<PassFeed>& feeds, const StepLayout& layout) {
+void CudaModel::logits(const StepLayout& layout) {
   const cudaStream_t s = stream_.get();
-  const int64_t L = layout.n_logit_rows, H = hp_.hidden_size, V = hp_.vocab_size;
-  check_cuda(cudaGetLastError(), "launching the forward pass's kernels");
-  if (L == 0) {
-    check_cuda(cudaStreamSynchronize(s), "the forward pass");
-    return;
-  }
+  const int64_t L = layout.n_logit_rows, H = hp_.hidden_size;
+  if (L == 0) return;
   gather_rows(f32(scratch_.x), on_device<int32_t>(layout.logit_rows), L, H, f32(scratch_.logit_rows), s);
   rmsnorm(f32(scratch_.logit_rows), L, H, weights_->norm_f, hp_.norm_eps, f32(scratch_.logit_normed), s);
   dense_->run(f32(scratch_.logit_normed), L, weights_->lm_head, nullptr, f32(scratch_.logits),
               scratch_.bf16.as<uint16_t>());
-  check_cuda(cudaMemcpyAsync(scratch_.logits_host.as(), scratch_.logits.as(), static_cast<size_t>(L * V * 4),
-                             cudaMemcpyDeviceToHost, s),
-             "copying the logits");
+}
+
+void CudaModel::copy_logits_out(const std::vector<PassFeed>& feeds, const StepLayout& layout) {
+  const cudaStream_t s = stream_.get();
+  const int64_t L = layout.n_logit_rows, V = hp_.vocab_size;
+  check_cuda(cudaGetLastError(), "launching the forward pass's kernels");
+  if (L > 0)
+    check_cuda(cudaMemcpyAsync(scratch_.logits_host.as(), scratch_.logits.as(), static_cast<size_t>(L * V * 4),
+                               cudaMemcpyDeviceToHost, s),
+               "copying the logits");
   check_cuda(cudaStreamSynchronize(s), "the forward pass");
   const float* host = scratch_.logits_host.as<float>();
   int64_t row = 0;

@@ -3,17 +3,24 @@
 // feeds (decode) come first and are batched through every op (state update, conv update, paged decode
 // attention over all of them at once), the longer ones (prefill) run the chunked scan, the conv prefill
 // and the flash-style attention one feed at a time, and the dense layers run once over all rows.
+// A pass of decode tokens only replays a CUDA graph of its kernels, captured the first time its shape
+// (rows, block-table stride, logits rows) is seen: some 300 launches of small kernels become one.
+// NEMOTRON_CUDA_GRAPHS=0 in the environment runs every pass eagerly (for comparing the two).
 #pragma once
 #include <cuda_runtime.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "backend/cuda/dense.cuh"
 #include "backend/cuda/runner/device_buffer.cuh"
 #include "backend/cuda/runner/device_cache_memory.cuh"
 #include "backend/cuda/runner/device_weights.cuh"
+#include "backend/cuda/runner/host_mappings.cuh"
 #include "backend/cuda/runner/step_layout.cuh"
 #include "backend/device_model.h"
 
@@ -30,6 +37,21 @@ class Stream {
 
  private:
   cudaStream_t stream_ = nullptr;
+};
+
+// An instantiated CUDA graph (RAII).
+class GraphExec {
+ public:
+  explicit GraphExec(cudaGraphExec_t exec) : exec_(exec) {}
+  ~GraphExec() {
+    if (exec_) cudaGraphExecDestroy(exec_);
+  }
+  GraphExec(const GraphExec&) = delete;
+  GraphExec& operator=(const GraphExec&) = delete;
+  cudaGraphExec_t get() const { return exec_; }
+
+ private:
+  cudaGraphExec_t exec_;
 };
 
 class CudaModel final : public DeviceModel {
@@ -51,12 +73,20 @@ class CudaModel final : public DeviceModel {
     PinnedBuffer layout_host, logits_host;
   };
   void run_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode);
-  void reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout);
+  // Grows the scratch to the pass; returns whether any buffer moved.
+  bool reserve_scratch(const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout);
+  // Queues the pass's kernels, embedding to the wanted rows' logits in scratch_.logits.
+  void enqueue_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode,
+                    const StepLayout& layout);
+  // Captures enqueue_pass into a graph (the pass must be decode only).
+  std::unique_ptr<GraphExec> capture(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode,
+                                     const StepLayout& layout);
   void mamba_layer(int64_t ordinal, const std::vector<PassFeed>& feeds, int64_t n_decode, const StepLayout& layout);
   void attention_layer(int64_t ordinal, const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode,
                        const StepLayout& layout);
   void mlp_layer(int64_t ordinal, int64_t n_rows);
-  void logits(const std::vector<PassFeed>& feeds, const StepLayout& layout);
+  void logits(const StepLayout& layout);
+  void copy_logits_out(const std::vector<PassFeed>& feeds, const StepLayout& layout);
   template <class T>
   const T* on_device(int64_t offset) const {
     return reinterpret_cast<const T*>(scratch_.layout.as<unsigned char>() + offset);
@@ -66,11 +96,16 @@ class CudaModel final : public DeviceModel {
   int device_;  // made current (cudaSetDevice) before the stream and everything after it
   std::string name_;
   Stream stream_;
+  std::mutex stream_lock_;  // one pass, or one cache copy, on the stream at a time
   DeviceCacheMemory cache_memory_;
+  std::unique_ptr<HostMappings> mappings_;  // outlives the weights that point into it
   std::unique_ptr<DeviceWeights> weights_;
   std::unique_ptr<DenseRunner> dense_;
   Scratch scratch_;
   int64_t n_mamba_layers_ = 0, n_attention_layers_ = 0;
+  bool graphs_enabled_ = true;
+  // Decode graphs by (rows, decode block-table stride, logits rows); dropped when the scratch moves.
+  std::map<std::tuple<int64_t, int64_t, int64_t>, std::unique_ptr<GraphExec>> graphs_;
 };
 
 }  // namespace nemotron::cuda

@@ -32,9 +32,11 @@ class Buffer {
 
   // Scratch: at least `bytes`, rounded up to whole MiB so that a slowly growing batch does not
   // reallocate at every step. Contents are lost when it grows.
-  void reserve(int64_t bytes, const char* what) {
-    if (bytes <= bytes_) return;
+  // Returns whether it moved (so that what captured its address, a CUDA graph, knows to start over).
+  bool reserve(int64_t bytes, const char* what) {
+    if (bytes <= bytes_) return false;
     allocate((bytes + (int64_t{1} << 20) - 1) / (int64_t{1} << 20) * (int64_t{1} << 20), what);
+    return true;
   }
   template <class T = void>
   T* as() const { return static_cast<T*>(data_); }

@@ -27,8 +27,9 @@ std::vector<float> concat(std::initializer_list<const std::vector<float>*> parts
 
 }  // namespace
 
-DeviceWeights::DeviceWeights(const NemotronH& model, const std::function<void(int64_t, int64_t)>& progress)
-    : total_(total_bytes(model)), progress_(progress) {
+DeviceWeights::DeviceWeights(const NemotronH& model, const HostMappings* in_place,
+                             const std::function<void(int64_t, int64_t)>& progress)
+    : in_place_(in_place), total_(total_bytes(model)), progress_(progress) {
   embedding = matrix(model.embedding());
   lm_head = model.lm_head().data == model.embedding().data ? embedding : matrix(model.lm_head());
   norm_f = floats(model.norm_f());
@@ -58,9 +59,13 @@ DeviceMatrix DeviceWeights::matrix(const WeightView& w) {
   require(w.dtype == DType::BF16 || w.dtype == DType::F32, NT_UNSUPPORTED,
           "the CUDA backend takes bfloat16 or float32 weights; this checkpoint has float16 matrices");
   const int64_t bytes = matrix_bytes(w);
+  if (const void* mapped = in_place_ ? in_place_->device_pointer(w.data, bytes) : nullptr) {
+    in_place_bytes_ += bytes;
+    return {mapped, w.dtype, w.rows, w.cols};
+  }
   const void* data = upload(w.data, bytes);
   bytes_ += bytes;
-  if (progress_) progress_(bytes_, total_);
+  if (progress_) progress_(bytes_ + in_place_bytes_, total_);
   return {data, w.dtype, w.rows, w.cols};
 }
 

@@ -1,6 +1,8 @@
 // The model's weights in device memory, uploaded once from the bound host weights (NemotronH): matrices
 // keep the checkpoint's dtype (bfloat16 or float32), small tensors are float32. The attention layer's
 // q, k and v projections are stacked into one [q + 2·kv, hidden] matrix so that one GEMM reads them.
+// With host mappings (unified memory, host_mappings.cuh), a matrix inside a mapped checkpoint file is
+// read in place instead (the stacked q/k/v and the small float32 tensors are still copies).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -8,6 +10,7 @@
 
 #include "backend/cuda/dense.cuh"
 #include "backend/cuda/runner/device_buffer.cuh"
+#include "backend/cuda/runner/host_mappings.cuh"
 #include "model/nemotron_h.h"
 
 namespace nemotron::cuda {
@@ -33,7 +36,9 @@ class DeviceWeights {
  public:
   // progress(bytes uploaded, total bytes) is called as the upload goes. Throws Error: NT_UNSUPPORTED for
   // float16 matrices, NT_OUT_OF_MEMORY when the device cannot hold the weights.
-  DeviceWeights(const NemotronH& model, const std::function<void(int64_t, int64_t)>& progress);
+  // in_place: null, or the mapped files registered with the device.
+  DeviceWeights(const NemotronH& model, const HostMappings* in_place,
+                const std::function<void(int64_t, int64_t)>& progress);
 
   std::vector<DeviceMambaWeights> mamba;
   std::vector<DeviceAttentionWeights> attention;
@@ -41,7 +46,8 @@ class DeviceWeights {
   std::vector<const float*> layer_norm;  // per layer: the block's pre-norm [hidden]
   DeviceMatrix embedding, lm_head;
   const float* norm_f = nullptr;
-  int64_t bytes() const { return bytes_; }
+  int64_t bytes() const { return bytes_; }                  // copied into device memory
+  int64_t in_place_bytes() const { return in_place_bytes_; }  // read in place from the mapped files
 
  private:
   DeviceMatrix matrix(const WeightView& w);
@@ -50,7 +56,8 @@ class DeviceWeights {
   void* upload(const void* host, int64_t bytes);
 
   std::vector<DeviceBuffer> buffers_;
-  int64_t bytes_ = 0, total_ = 0;
+  const HostMappings* in_place_;
+  int64_t bytes_ = 0, in_place_bytes_ = 0, total_ = 0;
   std::function<void(int64_t, int64_t)> progress_;
 };
 

@@ -16,7 +16,7 @@ int64_t StepLayout::place(int64_t bytes) {
 }
 
 StepLayout::StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int64_t n_mamba_layers,
-                       int64_t block_tokens, bool has_attention) {
+                       int64_t block_tokens, bool has_attention, bool bucket_decode_tables) {
   const int64_t n_feeds = static_cast<int64_t>(feeds.size());
   for (const PassFeed& f : feeds) {
     n_rows += f.n_tokens;
@@ -24,6 +24,11 @@ StepLayout::StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int
   }
   for (int64_t i = 0; i < n_decode; ++i)
     max_decode_blocks = std::max(max_decode_blocks, blocks_for(feeds[i].n_past + 1, block_tokens));
+  if (bucket_decode_tables) {
+    int64_t stride = 1;
+    while (stride < max_decode_blocks) stride *= 2;
+    max_decode_blocks = stride;
+  }
 
   tokens = place(n_rows * 4);
   pool_rows = place(has_attention ? n_rows * 8 : 0);

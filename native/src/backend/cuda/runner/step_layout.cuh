@@ -25,8 +25,10 @@ struct PassFeed {
 class StepLayout {
  public:
   // feeds: the one-token feeds first (n_decode of them), then the rest.
+  // bucket_decode_tables: the decode block tables' row stride rounded up to a power of two, so that a
+  // CUDA graph captured for one stride serves the steps until the longest context doubles.
   StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int64_t n_mamba_layers, int64_t block_tokens,
-             bool has_attention);
+             bool has_attention, bool bucket_decode_tables);
 
   int64_t bytes() const { return static_cast<int64_t>(arena_.size()); }
   const unsigned char* host() const { return arena_.data(); }
@@ -40,7 +42,7 @@ class StepLayout {
   int64_t context_lens = 0;   // int32 [n_decode]
   int64_t logit_rows = 0;     // int32 [n_logit_rows]
   std::vector<int64_t> prefill_tables;  // per feed from n_decode on: int32 [its blocks]
-  int64_t max_decode_blocks = 0;
+  int64_t max_decode_blocks = 0;  // the decode tables' row stride
   int64_t n_rows = 0, n_logit_rows = 0;
 
  private:

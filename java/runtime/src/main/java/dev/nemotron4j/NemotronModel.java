@@ -40,6 +40,7 @@ public final class NemotronModel implements AutoCloseable {
     private final Checkpoint checkpoint;
     private final NativeModel nativeModel;
     private final EngineOptions engineOptions;
+    private final GpuActivations gpuActivations;
     private final Device device;
     private final String deviceName;
     private ChatResources chatResources;
@@ -47,12 +48,13 @@ public final class NemotronModel implements AutoCloseable {
     private boolean closed;
 
     private NemotronModel(Path directory, NemotronConfig config, Checkpoint checkpoint, NativeModel nativeModel,
-            EngineOptions engineOptions) {
+            ModelOptions options) {
         this.directory = directory;
         this.config = config;
         this.checkpoint = checkpoint;
         this.nativeModel = nativeModel;
-        this.engineOptions = engineOptions;
+        this.engineOptions = options.engine();
+        this.gpuActivations = options.gpuActivations();
         NativeModel.Stats stats = nativeModel.stats();
         this.device = stats.backend() == NativeModel.Backend.CUDA ? Device.cuda(stats.deviceIndex()) : Device.CPU;
         this.deviceName = nativeModel.deviceName();
@@ -81,7 +83,7 @@ public final class NemotronModel implements AutoCloseable {
             WeightPreloader.preload(checkpoint, options.progress());
         }
         NativeModel nativeModel = loadOnDevice(options, settings -> NativeModel.load(config, checkpoint, settings));
-        NemotronModel model = new NemotronModel(directory, config, checkpoint, nativeModel, options.engine());
+        NemotronModel model = new NemotronModel(directory, config, checkpoint, nativeModel, options);
         LOG.log(System.Logger.Level.DEBUG, () -> String.format("loaded %s (%s, %d tensors) on %s in %.1f ms", directory,
                 config.layerPattern(), checkpoint.tensors().size(), model.deviceName, (System.nanoTime() - start) / 1e6));
         return model;
@@ -94,7 +96,7 @@ public final class NemotronModel implements AutoCloseable {
      */
     public static NemotronModel createRandom(NemotronConfig config, long seed, ModelOptions options) {
         NativeModel nativeModel = loadOnDevice(options, settings -> NativeModel.createRandom(config, seed, settings));
-        return new NemotronModel(null, config, null, nativeModel, options.engine());
+        return new NemotronModel(null, config, null, nativeModel, options);
     }
 
     /**
@@ -125,15 +127,18 @@ public final class NemotronModel implements AutoCloseable {
         }
     }
 
-    private static NativeModel.Options nativeOptions(ModelOptions options) {
+    /** What the native core is asked for; the backend is CUDA for {@code auto} too (the CPU is the fallback). */
+    static NativeModel.Options nativeOptions(ModelOptions options) {
         NativeModel.StateDtype stateDtype = options.ssmStateDtype() == SsmStateDtype.BFLOAT16
                 ? NativeModel.StateDtype.BFLOAT16 : NativeModel.StateDtype.FLOAT32;
         EngineOptions e = options.engine();
         Device device = options.device();
         NativeModel.Backend backend = device.kind() == Device.Kind.CPU ? NativeModel.Backend.CPU
                 : NativeModel.Backend.CUDA;
+        NativeModel.ActivationPrecision activations = options.gpuActivations() == GpuActivations.FLOAT32
+                ? NativeModel.ActivationPrecision.FLOAT32 : NativeModel.ActivationPrecision.BFLOAT16;
         return new NativeModel.Options(options.threads(), stateDtype, e.cacheMemory(), e.stateSlots(),
-                e.kvBlockTokens(), backend, device.index(), options.cudaLibrary());
+                e.kvBlockTokens(), backend, device.index(), options.cudaLibrary(), activations);
     }
 
     /**
@@ -167,6 +172,14 @@ public final class NemotronModel implements AutoCloseable {
     /** {@code "cpu"}, or the GPU's name and index, e.g. "NVIDIA H100 80GB HBM3 (cuda:0, sm_90)". */
     public String deviceName() {
         return deviceName;
+    }
+
+    /**
+     * What the CUDA backend's prefill GEMMs read their bfloat16 weights against, as {@link ModelOptions#gpuActivations()}
+     * asked; it matters only where {@link #device()} is a CUDA device (the CPU ignores it).
+     */
+    public GpuActivations gpuActivations() {
+        return gpuActivations;
     }
 
     /** What the engine has computed on this model so far. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** {@link ModelOptions}: defaults, the device option in both spellings, and validation. */
+/** {@link ModelOptions}: defaults, the device option in both spellings, GPU activations, and validation. */
 class ModelOptionsTest {
     @Test
     void defaultsRunOnTheCpu() {
@@ -17,6 +17,16 @@ class ModelOptionsTest {
         assertNull(o.cudaLibrary());
         assertEquals(0, o.threads());
         assertEquals(SsmStateDtype.FLOAT32, o.ssmStateDtype());
+        assertEquals(GpuActivations.BFLOAT16, o.gpuActivations());
+    }
+
+    @Test
+    void gpuActivationsAreSetAndKept() {
+        ModelOptions o = ModelOptions.builder().device("cuda").gpuActivations(GpuActivations.FLOAT32).build();
+        assertEquals(GpuActivations.FLOAT32, o.gpuActivations());
+        assertEquals(GpuActivations.FLOAT32, o.toBuilder().threads(2).build().gpuActivations());
+        assertEquals(GpuActivations.BFLOAT16, o.toBuilder().gpuActivations(GpuActivations.BFLOAT16).build()
+                .gpuActivations());
     }
 
     @Test
@@ -45,6 +55,9 @@ class ModelOptionsTest {
         var nullDevice = assertThrows(NullPointerException.class,
                 () -> ModelOptions.builder().device((Device) null).build());
         assertEquals("device", nullDevice.getMessage());
+        var nullActivations = assertThrows(NullPointerException.class,
+                () -> ModelOptions.builder().gpuActivations(null).build());
+        assertEquals("gpuActivations", nullActivations.getMessage());
         var threads = assertThrows(InvalidRequestException.class, () -> ModelOptions.builder().threads(-1).build());
         assertTrue(threads.getMessage().startsWith("threads "), threads.getMessage());
     }

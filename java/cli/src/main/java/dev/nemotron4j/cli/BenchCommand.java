@@ -1,8 +1,10 @@
 package dev.nemotron4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron4j.Device;
 import dev.nemotron4j.EngineOptions;
 import dev.nemotron4j.Generation;
+import dev.nemotron4j.GpuActivations;
 import dev.nemotron4j.MachineLimits;
 import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.NemotronModel;
@@ -125,10 +127,15 @@ final class BenchCommand implements Callable<Integer> {
             progress.update(++done, totalSteps);
             String name = shape != null ? "shape " + shape : configFile != null ? configFile.toString()
                     : String.valueOf(m.directory());
-            out.printf("model: %s (%s) on %s, %s dense weights read per decode token%n", name, c.layerPattern(),
-                    m.deviceName(), Units.bytes((long) tokenBytes));
+            boolean onGpu = m.device().kind() == Device.Kind.CUDA;
+            String activations = m.gpuActivations() == GpuActivations.FLOAT32 ? "f32" : "bf16";
+            out.printf("model: %s (%s) on %s%s, %s dense weights read per decode token%n", name, c.layerPattern(),
+                    m.deviceName(), onGpu ? " with " + activations + " activations" : "", Units.bytes((long) tokenBytes));
             result.put("model", name);
             result.put("device", m.device().toString());
+            if (onGpu) {
+                result.put("gpu_activations", activations);
+            }
             result.put("weight_bytes_per_token", (long) tokenBytes);
 
             List<Double> prefillGflops = new ArrayList<>();

@@ -2,10 +2,12 @@ package dev.nemotron4j.cli;
 
 import dev.nemotron4j.BundledModel;
 import dev.nemotron4j.Device;
+import dev.nemotron4j.GpuActivations;
 import dev.nemotron4j.InvalidRequestException;
 import dev.nemotron4j.ModelOptions;
 import dev.nemotron4j.SsmStateDtype;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +32,14 @@ final class ModelOption {
                     + "libnemotron_cuda.so beside the native library or on the loader's path")
     Path cudaLibrary;
 
+    @Option(names = "--gpu-activations", defaultValue = "bf16", paramLabel = "bf16|f32",
+            converter = GpuActivationsConverter.class,
+            description = "what the CUDA backend's prefill GEMMs read the bfloat16 weights against: bf16 rounds the "
+                    + "activations to bfloat16 (fast, vLLM's numerics, ~1e-2 relative error in the logits), f32 "
+                    + "splits them into two bfloat16 halves (float32-accurate, twice the GEMM work); default "
+                    + "${DEFAULT-VALUE}. The CPU ignores it")
+    GpuActivations gpuActivations;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "CPU threads for the native kernels (0 = every core; default ${DEFAULT-VALUE})")
     int threads;
@@ -52,9 +62,9 @@ final class ModelOption {
     EngineOption engine;
 
     ModelOptions options() {
-        return ModelOptions.builder().device(device).cudaLibrary(cudaLibrary).threads(threads)
-                .ssmStateDtype(ssmStateDtype).preload(preload).progress(ProgressBar.onStderr("reading weights"))
-                .engine(engine.options()).build();
+        return ModelOptions.builder().device(device).cudaLibrary(cudaLibrary).gpuActivations(gpuActivations)
+                .threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
+                .progress(ProgressBar.onStderr("reading weights")).engine(engine.options()).build();
     }
 
     /** {@code --device}: {@link Device#parse}, its message as picocli's usage error. */
@@ -66,6 +76,19 @@ final class ModelOption {
             } catch (InvalidRequestException e) {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code --gpu-activations}: {@code bf16} or {@code f32} (also spelled {@code bfloat16}, {@code float32}). */
+    static final class GpuActivationsConverter implements ITypeConverter<GpuActivations> {
+        @Override
+        public GpuActivations convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "bf16", "bfloat16" -> GpuActivations.BFLOAT16;
+                case "f32", "float32" -> GpuActivations.FLOAT32;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "gpu activations must be bf16 or f32, got '" + value + "'");
+            };
         }
     }
 }

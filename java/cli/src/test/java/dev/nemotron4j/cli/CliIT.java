@@ -64,6 +64,14 @@ class CliIT {
         assertEquals(40, report.get("greedy_total").asInt());
         assertTrue(report.get("max_rel_err").asDouble() <= 1e-4);
         assertEquals(11, report.get("cases").size(), "5 prefill cases, each also in pieces, and greedy");
+        assertEquals("rel err", report.get("metric").asText());
+        assertEquals(1e-4, report.get("tolerance").asDouble());
+        assertTrue(report.get("greedy_tokens_required").asBoolean());
+        assertFalse(report.has("hidden_states_skipped"), "the CPU traces the residual stream");
+        assertTrue(r.out().startsWith("verify ") && r.out().lines().findFirst().orElseThrow().endsWith("(tolerance 1e-04)"),
+                r.out());
+        assertTrue(r.out().contains("hidden states of "), r.out());
+        assertTrue(r.out().contains("greedy tokens 40/40, max rel err "), r.out());
     }
 
     @Test
@@ -170,6 +178,9 @@ class CliIT {
         Run device = run("info", "--device", "gpu");
         assertEquals(2, device.exit(), "a bad device is a usage error");
         assertTrue(device.err().contains("device must be cpu, cuda, cuda:N or auto, got 'gpu'"), device.err());
+        Run activations = run("info", "--gpu-activations", "fp16");
+        assertEquals(2, activations.exit(), "bad GPU activations are a usage error");
+        assertTrue(activations.err().contains("gpu activations must be bf16 or f32, got 'fp16'"), activations.err());
     }
 
     @Test
@@ -179,5 +190,6 @@ class CliIT {
         assertTrue(r.out().contains("verify") && r.out().contains("info"));
         Run verify = run("verify", "--help");
         assertTrue(verify.out().contains("--golden") && verify.out().contains("1e-4"), verify.out());
+        assertTrue(verify.out().contains("--gpu-activations") && verify.out().contains("2e-2"), verify.out());
     }
 }

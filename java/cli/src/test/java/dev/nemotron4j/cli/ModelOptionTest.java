@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nemotron4j.Device;
+import dev.nemotron4j.GpuActivations;
 import dev.nemotron4j.ModelOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The options every model-loading command shares: {@code --device} and {@code --cuda-library} here. */
+/** The options every model-loading command shares: {@code --device}, {@code --cuda-library}, {@code --gpu-activations}. */
 class ModelOptionTest {
     private static ModelOption parse(String... args) {
         InfoCommand info = new InfoCommand();
@@ -48,12 +49,34 @@ class ModelOptionTest {
     }
 
     @Test
+    void gpuActivationsDefaultToBf16AndReachTheModelOptions() {
+        assertEquals(GpuActivations.BFLOAT16, parse().options().gpuActivations());
+        assertEquals(GpuActivations.BFLOAT16, parse("--gpu-activations", "bf16").options().gpuActivations());
+        assertEquals(GpuActivations.FLOAT32, parse("--gpu-activations", "f32").options().gpuActivations());
+        assertEquals(GpuActivations.FLOAT32, parse("--gpu-activations=F32").options().gpuActivations());
+        assertEquals(GpuActivations.FLOAT32, parse("--gpu-activations", "float32").options().gpuActivations());
+        ModelOptions options = parse("--device", "cuda:1", "--gpu-activations", "f32").options();
+        assertEquals(Device.cuda(1), options.device());
+        assertEquals(GpuActivations.FLOAT32, options.gpuActivations());
+    }
+
+    @Test
+    void aBadGpuActivationsValueIsAUsageError() {
+        for (String value : List.of("fp16", "bf", "32", "", "bf16,f32")) {
+            var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--gpu-activations", value));
+            assertTrue(e.getMessage().contains("--gpu-activations"), e.getMessage());
+            assertTrue(e.getMessage().contains("must be bf16 or f32, got '" + value + "'"), e.getMessage());
+        }
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--gpu-activations"));
+    }
+
+    @Test
     void everyModelCommandTakesTheDevice() {
         for (Object command : List.of(new InfoCommand(), new GenerateCommand(), new ChatCommand(), new VerifyCommand(),
                 new BenchCommand())) {
             var spec = new CommandLine(command).getCommandSpec();
-            assertTrue(spec.findOption("--device") != null && spec.findOption("--cuda-library") != null,
-                    spec.name());
+            assertTrue(spec.findOption("--device") != null && spec.findOption("--cuda-library") != null
+                    && spec.findOption("--gpu-activations") != null, spec.name());
         }
     }
 
@@ -61,7 +84,8 @@ class ModelOptionTest {
     void helpSaysWhatHappensWithoutCuda() {
         String help = new CommandLine(new InfoCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
         for (String fragment : List.of("--device=DEVICE", "cuda:N", "auto", "runs on the CPU", "warning",
-                "--cuda-library=PATH", "NEMOTRON_CUDA_LIBRARY", "default cpu")) {
+                "--cuda-library=PATH", "NEMOTRON_CUDA_LIBRARY", "default cpu", "--gpu-activations=bf16|f32",
+                "float32-accurate, twice the GEMM work", "default bf16", "The CPU ignores it")) {
             assertTrue(help.contains(fragment), "help should contain \"" + fragment + "\": " + help);
         }
     }

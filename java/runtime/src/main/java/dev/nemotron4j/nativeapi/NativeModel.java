@@ -33,24 +33,33 @@ public final class NativeModel implements AutoCloseable {
     public enum Backend { CPU, CUDA }
 
     /**
+     * What the CUDA backend's prefill GEMMs read their bfloat16 weights against ({@code nt_activation_precision}):
+     * activations rounded to bfloat16, or split into two bfloat16 halves (float32-accurate). The CPU ignores it.
+     */
+    public enum ActivationPrecision { BFLOAT16, FLOAT32 }
+
+    /**
      * How the native model is set up: threads, SSM state dtype, the cache pools (0 = native default:
      * 1 GiB, as many state slots as half of it holds up to 256, 16-token KV blocks), and the backend:
      * with {@link Backend#CUDA}, device {@code deviceIndex} through the backend library at {@code cudaLibrary}
-     * (null: {@code $NEMOTRON_CUDA_LIBRARY}, the copy packaged in the jar, then the core's own search).
+     * (null: {@code $NEMOTRON_CUDA_LIBRARY}, the copy packaged in the jar, then the core's own search), its
+     * prefill GEMMs reading {@code activations}.
      */
     public record Options(int threads, StateDtype stateDtype, long cacheBytes, int stateSlots, int kvBlockTokens,
-            Backend backend, int deviceIndex, Path cudaLibrary) {
+            Backend backend, int deviceIndex, Path cudaLibrary, ActivationPrecision activations) {
         public Options {
             Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(activations, "activations");
         }
 
         public static Options defaults(int threads, StateDtype stateDtype) {
-            return new Options(threads, stateDtype, 0, 0, 0, Backend.CPU, 0, null);
+            return new Options(threads, stateDtype, 0, 0, 0, Backend.CPU, 0, null, ActivationPrecision.BFLOAT16);
         }
 
-        /** These options on the CPU. */
+        /** These options on the CPU (which has no device, backend library or GEMM activation choice). */
         public Options onCpu() {
-            return new Options(threads, stateDtype, cacheBytes, stateSlots, kvBlockTokens, Backend.CPU, 0, null);
+            return new Options(threads, stateDtype, cacheBytes, stateSlots, kvBlockTokens, Backend.CPU, 0, null,
+                    ActivationPrecision.BFLOAT16);
         }
     }
 
@@ -133,13 +142,15 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** {@code cudaLibrary} may be null (the CPU, or the core searches for the library itself). */
-    private static void apply(Options settings, NemotronNative.NtModelOptions options, BytePointer cudaLibrary) {
+    static void apply(Options settings, NemotronNative.NtModelOptions options, BytePointer cudaLibrary) {
         options.n_threads(settings.threads()).ssm_state_dtype(settings.stateDtype() == StateDtype.BFLOAT16 ? 2 : 0)
                 .cache_bytes(settings.cacheBytes()).state_slots(settings.stateSlots())
                 .kv_block_tokens(settings.kvBlockTokens());
         if (settings.backend() == Backend.CUDA) {
             options.backend(NemotronNative.NT_BACKEND_CUDA).device_index(settings.deviceIndex())
-                    .cuda_library(cudaLibrary);
+                    .cuda_library(cudaLibrary)
+                    .activation_precision(settings.activations() == ActivationPrecision.FLOAT32
+                            ? NemotronNative.NT_ACTIVATIONS_F32 : NemotronNative.NT_ACTIVATIONS_BF16);
         } else {
             options.backend(NemotronNative.NT_BACKEND_CPU);
         }

@@ -43,6 +43,9 @@ public final class NemotronNative {
     public static final int NT_BACKEND_CPU = 0;
     public static final int NT_BACKEND_CUDA = 1;
 
+    public static final int NT_ACTIVATIONS_BF16 = 0;
+    public static final int NT_ACTIVATIONS_F32 = 1;
+
     public static final int NT_MAX_LAYERS = 512;
     public static final int NT_MAX_NAME = 256;
 
@@ -203,6 +206,14 @@ public final class NemotronNative {
         public native NtModelOptions device_index(int v);
         @MemberSetter
         public native NtModelOptions cuda_library(@Cast("const char*") BytePointer v);
+        @MemberSetter
+        public native NtModelOptions activation_precision(int v);
+
+        // Read back by NativeModelTest: what apply() hands the core.
+        @MemberGetter
+        public native int backend();
+        @MemberGetter
+        public native int activation_precision();
     }
 
     /** {@code nt_model_stats}. */

@@ -45,6 +45,8 @@ class GoldenVerifierIT {
             assertTrue(report.greedyTotal() > 0, "the golden has a greedy case");
             assertEquals(report.greedyTotal(), report.greedyMatch(), dir + " greedy tokens");
             assertTrue(report.pass());
+            assertEquals(Criterion.CPU, report.criterion(), "a model on the CPU is held to the CPU bound");
+            assertEquals("", report.hiddenStatesSkipped());
             assertFalse(report.hiddenStates().isEmpty(), "every golden traces one prompt's residual stream");
             for (VerifyReport.HiddenStateResult h : report.hiddenStates()) {
                 assertTrue(h.relErr() <= GoldenVerifier.TOLERANCE, dir + " hidden state " + h.label() + " " + h.relErr());
@@ -66,6 +68,26 @@ class GoldenVerifierIT {
             // rounding every weight moves the embedding already: the trace points at the very first entry
             var first = report.hiddenStates().stream().filter(h -> h.relErr() > GoldenVerifier.TOLERANCE).findFirst();
             assertEquals("embedding", first.orElseThrow().label());
+        }
+    }
+
+    @Test
+    void theCudaCriteriaCompareTheMaximumErrorAndTheBf16OneCountsTokens() {
+        // The CPU's float32 numerics pass both CUDA bounds against their own golden...
+        try (NemotronModel model = NemotronModel.load(RepoPaths.model("tiny-a"))) {
+            GoldenFile own = GoldenFile.read(RepoPaths.model("tiny-a"));
+            for (Criterion c : List.of(Criterion.CUDA_FLOAT32, Criterion.CUDA_BFLOAT16)) {
+                VerifyReport report = new GoldenVerifier(model, own, c).run(r -> {});
+                assertTrue(report.pass(), c + " " + report.maxRelErr());
+                assertEquals(c, report.criterion());
+                assertEquals(report.greedyTotal(), report.greedyMatch());
+                assertTrue(report.maxRelErr() < 1e-4, c + " " + report.maxRelErr());
+            }
+            // ...and weights rounded to bfloat16 fail the float32 one
+            GoldenFile rounded = GoldenFile.read(RepoPaths.model("tiny-a-bf16"));
+            VerifyReport f32 = new GoldenVerifier(model, rounded, Criterion.CUDA_FLOAT32).run(r -> {});
+            assertFalse(f32.pass());
+            assertTrue(f32.maxRelErr() > Criterion.CUDA_FLOAT32.tolerance(), "max rel err " + f32.maxRelErr());
         }
     }
 }
