@@ -3,6 +3,7 @@ package dev.nemotron4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron4j.GpuActivations;
 import dev.nemotron4j.NemotronModel;
 import dev.nemotron4j.golden.Criterion;
 import dev.nemotron4j.golden.GoldenFile;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Check a model against a golden file (golden.json + golden.safetensors): every prefill "
                 + "case in one piece and in pieces of 7 tokens (relative error of the logits), and the greedy case "
                 + "as a prefill then single-token decode steps (tokens must equal the golden's).",
-                "Passes when every relative error is <= 1e-4 and every greedy token matches; exit code 0 exactly then.",
+                "Passes on the CPU when every relative error is <= 1e-4 and every greedy token matches; exit code 0 "
+                + "exactly when it passes.",
                 "On a CUDA device the bound is on max |out - ref| / max |ref| per case: 1e-3 with --gpu-activations f32, "
                 + "2e-2 with bf16 (greedy tokens then counted, not required), and the per-block hidden states are "
                 + "not compared (the native core traces them on the CPU only)."})
@@ -80,8 +82,8 @@ final class VerifyCommand implements Callable<Integer> {
             out.printf("verify %s against %s (tolerance %.0e)%n", m.directory(), golden.source(), criterion.tolerance());
             return;
         }
-        out.printf("verify %s against %s on %s (%s)%n", m.directory(), golden.source(), m.deviceName(),
-                criterion.label());
+        out.printf("verify %s against %s on %s, %s activations%n", m.directory(), golden.source(), m.deviceName(),
+                m.gpuActivations() == GpuActivations.FLOAT32 ? "f32" : "bf16");
         out.printf("bound: %s <= %.0e per case, greedy tokens %s: %s%n", criterion.metric().label(),
                 criterion.tolerance(), criterion.tokensMustMatch() ? "must match" : "counted, not required",
                 criterion.reason());
@@ -93,8 +95,8 @@ final class VerifyCommand implements Callable<Integer> {
      */
     private static void printHiddenStates(VerifyReport report, PrintWriter out) {
         if (!report.hiddenStatesSkipped().isEmpty()) {
-            out.printf("hidden states: not compared (%s); the logits above are the check. To find the first "
-                    + "diverging block, run verify with --device cpu%n", report.hiddenStatesSkipped());
+            out.printf("hidden states: not compared, %s. The logits above are the check; to find the first block "
+                    + "that diverges, run verify with --device cpu%n", report.hiddenStatesSkipped());
         }
         report.hiddenStates().stream().map(VerifyReport.HiddenStateResult::caseName).distinct().forEach(name -> {
             var entries = report.hiddenStates().stream().filter(h -> h.caseName().equals(name)).toList();

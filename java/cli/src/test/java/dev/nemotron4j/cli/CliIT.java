@@ -75,6 +75,20 @@ class CliIT {
     }
 
     @Test
+    void verifyWhereCudaCannotBeUsedIsTheCpuCheck() throws Exception {
+        // the model falls back to the CPU: the CPU's bound and hidden states, whatever the GPU activations
+        String missing = elsewhere.resolve("libnemotron_cuda.so").toString();
+        Run r = run("verify", "--model", model("tiny-a"), "--device", "cuda", "--cuda-library", missing,
+                "--gpu-activations", "f32", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("WARNING: device cuda:0 was asked for but cannot be used"), r.err());
+        JsonNode report = JSON.readTree(r.lastLine());
+        assertEquals("rel err", report.get("metric").asText());
+        assertEquals(1e-4, report.get("tolerance").asDouble());
+        assertTrue(r.out().contains("hidden states of "), r.out());
+    }
+
+    @Test
     void verifyFailsWithExitCodeOneAgainstTheWrongGolden() throws Exception {
         Run r = run("verify", "--model", model("tiny-a"), "--golden", model("tiny-a-bf16") + "/golden.json", "--json");
         assertEquals(1, r.exit(), r.out() + r.err());

@@ -13,13 +13,13 @@ public enum Criterion {
      * float32 compute against a float64 reference lands at 0.3–1.6e-6 on both test checkpoints; tiny-a's weights
      * rounded to bfloat16 move its logits to ~1e-2, a norm epsilon of 1e-4 to ~2e-3.
      */
-    CPU(Metric.L2_REL, 1e-4, true, "cpu",
+    CPU(Metric.L2_REL, 1e-4, true,
             "float32 compute against a float64 reference: about 1e-6 is typical; 1e-4 is the agreed bound"),
     /**
      * Float32-accurate (split) activations: only other reduction orders, ~1e-6 measured on an H100. Ten times
      * tighter than the backend issue's 1e-2, so that bfloat16 rounding anywhere (1.1e-2 measured) fails it.
      */
-    CUDA_FLOAT32(Metric.MAX_REL, 1e-3, true, "cuda, f32 activations",
+    CUDA_FLOAT32(Metric.MAX_REL, 1e-3, true,
             "float32-accurate GEMMs differ from the CPU only in reduction order (~1e-6 measured); 1e-3 is ten "
                     + "times tighter than bf16 rounding (~1e-2), so rounding anywhere fails it"),
     /**
@@ -27,10 +27,11 @@ public enum Criterion {
      * H100, just past the issue's 1e-2, and its greedy run (smallest top-1 margin 0.0016 in the goldens) leaves the
      * golden path at step 5; bounded at 2e-2, which a broken kernel (errors of order 1) cannot meet.
      */
-    CUDA_BFLOAT16(Metric.MAX_REL, 2e-2, false, "cuda, bf16 activations",
-            "activations rounded to bf16 (vLLM's numerics) move the logits by ~1e-2 (1.1e-2 measured on tiny-a-bf16); "
-                    + "2e-2 still fails a broken kernel. Greedy tokens are counted, not required (a top-1 margin "
-                    + "under the rounding may flip); the greedy logits are compared up to the first differing token");
+    CUDA_BFLOAT16(Metric.MAX_REL, 2e-2, false,
+            "activations rounded to bf16 (vLLM's numerics) move the logits by about the backend issue's 1e-2 "
+                    + "(1.1e-2 on tiny-a-bf16, H100), so 2e-2, which a broken kernel (errors of order 1) still fails; "
+                    + "greedy tokens are counted, not required (the rounding may flip a close top-1), and the greedy "
+                    + "logits are compared up to the first differing token");
 
     /** How far a case's logits are from the golden's. */
     public enum Metric {
@@ -59,14 +60,12 @@ public enum Criterion {
     private final Metric metric;
     private final double tolerance;
     private final boolean tokensMustMatch;
-    private final String label;
     private final String reason;
 
-    Criterion(Metric metric, double tolerance, boolean tokensMustMatch, String label, String reason) {
+    Criterion(Metric metric, double tolerance, boolean tokensMustMatch, String reason) {
         this.metric = metric;
         this.tolerance = tolerance;
         this.tokensMustMatch = tokensMustMatch;
-        this.label = label;
         this.reason = reason;
     }
 
@@ -93,11 +92,6 @@ public enum Criterion {
      */
     public boolean tokensMustMatch() {
         return tokensMustMatch;
-    }
-
-    /** Where it applies, e.g. {@code cuda, bf16 activations}. */
-    public String label() {
-        return label;
     }
 
     /** Why this bound, in a sentence or two (printed by {@code verify}). */
