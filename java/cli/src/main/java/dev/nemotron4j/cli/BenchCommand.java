@@ -135,6 +135,9 @@ final class BenchCommand implements Callable<Integer> {
             result.put("device", m.device().toString());
             if (onGpu) {
                 result.put("gpu_activations", activations);
+                // The limits measured here are the host CPU's; the GPU's are bench_cuda_model's (ci/gpu-check.sh).
+                out.printf("note: the ratios below are to this host CPU's limits, not the GPU's; "
+                        + "native/bench/bench_cuda_model measures the GPU against its own (ci/gpu-check.sh)%n");
             }
             result.put("weight_bytes_per_token", (long) tokenBytes);
 
