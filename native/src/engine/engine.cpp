@@ -110,7 +110,7 @@ void check_usable(const nt_sequence* seq) {
   require(!seq->broken, NT_INVALID_ARGUMENT, "this sequence's last feed failed half-way; close it");
 }
 
-// The items as the device backend takes them; their state views and block tables live in `views`.
+// The items as the device backend takes them (each feed's Mamba state views live in `views` for the call).
 void run_on_device(nt_model& model, const std::vector<nemotron::FeedItem>& items) {
   const nemotron::HParams& hp = model.model->hparams();
   const int64_t n_mamba = hp.count(nemotron::LayerKind::Mamba);
@@ -132,10 +132,11 @@ void run_on_device(nt_model& model, const std::vector<nemotron::FeedItem>& items
 // Runs the items, marking every sequence of the batch unusable if the pass fails half-way.
 void run_forward(nt_model& model, const std::vector<nemotron::FeedItem>& items,
                  const std::vector<nt_sequence*>& sequences, const nemotron::HiddenTrace* trace) {
+  // Refused before anything runs: the sequence stays usable.
+  require(trace == nullptr || !model.device, NT_UNSUPPORTED, "hidden-state traces run on the CPU backend only");
   omp_set_num_threads(model.n_threads);
   try {
     if (model.device) {
-      require(trace == nullptr, NT_UNSUPPORTED, "hidden-state traces run on the CPU backend only");
       run_on_device(model, items);
     } else {
       model.model->forward(items, trace);
@@ -292,6 +293,7 @@ int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t
     require(hidden == nullptr || hidden_capacity >= trace_floats, NT_INVALID_ARGUMENT,
             "the hidden-state buffer holds " + std::to_string(hidden_capacity) + " floats; " +
                 std::to_string(trace_floats) + " needed");
+    require(hidden == nullptr || !owner.device, NT_UNSUPPORTED, "hidden-state traces run on the CPU backend only");
     const nemotron::HiddenTrace trace{hidden, n_tokens};
     seq->state.reserve_tokens(n_tokens);
     seq->last_logits.resize(static_cast<size_t>(vocab));

@@ -20,9 +20,10 @@ struct cublasContext;  // cublas_v2.h's handle type: only dense.cu needs cuBLAS'
 
 namespace nemotron::cuda {
 
-// Up to this many rows the GEMV beats cuBLAS: its lanes re-read x from L1 for every weight row, and past
-// two tokens that traffic, not the weights', bounds it (measured on an H100: batch 8 through the GEMV ran
-// at 28 % of read bandwidth).
+// Up to this many rows the GEMV: its lanes re-read x from L1 for every weight row, and past two tokens
+// that traffic, not the weights', bounds it (on an H100 a whole 9B-shape decode step reached 67 % of the
+// read bandwidth at batch 1 but 28 % at batch 8, all dense layers on the GEMV). Not yet measured: where
+// exactly cuBLAS overtakes it.
 constexpr int64_t kGemvMaxTokens = 2;
 
 enum class ActivationPrecision { BF16, F32 };
