@@ -7,7 +7,8 @@
 #      1e-2 relative error) and on the CPU,
 #   3. benchmark the whole model with random bf16 weights of the NVIDIA-Nemotron-Nano-9B-v2 shape
 #      (bench_cuda_model: prefill 512 / 2048 / 8192, decode batch 1 / 8 / 64, each as a ratio to the
-#      read bandwidth or bf16 GEMM peak measured in the same run),
+#      read bandwidth or bf16 GEMM peak measured in the same run), then again with float32-accurate
+#      activations and with sampling on the GPU,
 #   4. print a short table last.
 # Usage: ci/gpu-check.sh [build-dir]      env: GPU_CHECK_SKIP_BENCH=1 to stop after the tests;
 #        GPU_CHECK_CMAKE_ARGS="..." adds configure arguments (e.g. a cuBLAS stand-in to rehearse the script
@@ -51,6 +52,10 @@ if [ "${GPU_CHECK_SKIP_BENCH:-0}" != 1 ] && [ -x "$build/native/bench/bench_cuda
   timeout 120 "$build/native/bench/bench_cuda_model" --activations f32 --prefill 2048 --decode 8 --steps 16 2>&1 |
     tee "$log/bench_f32.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || bench_rc=1
+  stamp "bench_cuda_model drawing on the GPU (NEMOTRON_CUDA_SAMPLING=1: logits stay on the device)"
+  NEMOTRON_CUDA_SAMPLING=1 timeout 120 "$build/native/bench/bench_cuda_model" --prefill 512 --decode 1,8,64 --steps 16 \
+    2>&1 | tee "$log/bench_sampling.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || bench_rc=1
 fi
 
 echo
@@ -64,6 +69,9 @@ if [ -f "$log/bench.txt" ]; then
   sed -n '/^bench /,$p' "$log/bench.txt"
   if grep -q "^bench " "$log/bench_f32.txt" 2>/dev/null; then
     echo "with --activations f32:"; sed -n '/^bench /,$p' "$log/bench_f32.txt" | tail -n +2
+  fi
+  if grep -q "^bench " "$log/bench_sampling.txt" 2>/dev/null; then
+    echo "sampling on the GPU (NEMOTRON_CUDA_SAMPLING=1):"; sed -n '/^bench /,$p' "$log/bench_sampling.txt" | tail -n +2
   fi
 fi
 [ "$bench_rc" = 0 ] || echo "gpu-check: a bench FAILED (see above)"

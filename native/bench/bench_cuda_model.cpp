@@ -4,8 +4,10 @@
 //   prefill P: one fresh sequence fed P tokens at once (last row's logits back), best of 3;
 //              ratio = achieved FLOP/s / GEMM peak, FLOPs = 2 · matrix parameters (embedding excluded)
 //              + causal attention's 2 · P · q_dim per token and attention layer.
-//   decode B:  B sequences with a 64-token prompt each, then timed steps of one token each for all B in
-//              one nt_model_feed_batch (every sequence's logits copied back); ratio = achieved bytes/s /
+//   decode B:  B sequences with a 64-token prompt each, then timed steps as the engine runs them: every
+//              sequence's next token drawn (nt_model_sample_batch, temperature 0.7, top_p 0.95; on the
+//              host, or on the GPU with NEMOTRON_CUDA_SAMPLING=1) and fed, all B in one
+//              nt_model_feed_batch; ratio = achieved bytes/s /
 //              read bandwidth, bytes per step = weights read (embedding excluded) + B · (Mamba state read
 //              and written + K/V read).
 // Usage: bench_cuda_model [--shape 9b|tiny] [--prefill 512,2048,8192] [--decode 1,8,64] [--steps N]
@@ -228,9 +230,24 @@ int main(int argc, char** argv) {
     for (int i = 0; i < b; ++i) entries[static_cast<size_t>(i)] = {seqs[static_cast<size_t>(i)], prompts[static_cast<size_t>(i)].data(), 64, 1};
     if (nt_model_feed_batch(model, entries.data(), b, &err) != NT_OK) die("decode prompts", err);
     std::vector<int32_t> next(static_cast<size_t>(b));
+    // A step as the engine runs it: every sequence's next token drawn (temperature 0.7, top_p 0.95:
+    // the whole sampler runs), then fed.
+    std::vector<nt_sampling> sampling(static_cast<size_t>(b));
+    std::vector<nt_sample_result> drawn(static_cast<size_t>(b));
+    for (int i = 0; i < b; ++i) {
+      nt_sampling& p = sampling[static_cast<size_t>(i)];
+      p = nt_sampling{};
+      p.temperature = 0.7f;
+      p.top_p = 0.95f;
+      p.repetition_penalty = 1.0f;
+      p.seed = static_cast<uint64_t>(i);
+      p.n_logprobs = -1;
+    }
     auto step = [&](int s) {
+      for (int i = 0; i < b; ++i) sampling[static_cast<size_t>(i)].step = static_cast<uint64_t>(s);
+      if (nt_model_sample_batch(model, seqs.data(), sampling.data(), b, drawn.data(), &err) != NT_OK) die("sampling", err);
       for (int i = 0; i < b; ++i) {
-        next[static_cast<size_t>(i)] = (s * 31 + i * 17 + 5) % config.vocab_size;
+        next[static_cast<size_t>(i)] = drawn[static_cast<size_t>(i)].token;
         entries[static_cast<size_t>(i)] = {seqs[static_cast<size_t>(i)], &next[static_cast<size_t>(i)], 1, 1};
       }
       if (nt_model_feed_batch(model, entries.data(), b, &err) != NT_OK) die("decode", err);

@@ -11,6 +11,7 @@
 #include "cache/cache_memory.h"
 #include "cache/state_slot_pool.h"
 #include "model/hparams.h"
+#include "ops/sampling.h"
 
 namespace nemotron {
 
@@ -23,8 +24,9 @@ struct DeviceFeed {
   int64_t n_past;               // tokens already in the sequence's cache
   const MambaStateView* mamba;  // [n Mamba layers]: the sequence's state slot (device pointers)
   const int32_t* block_table;   // KV blocks covering positions [0, n_past + n_tokens)
-  float* logits;                // [n_logit_rows, vocab] or null
+  float* logits;                // [n_logit_rows, vocab], or null: wanted on the device only (sampling)
   int64_t n_logit_rows;         // 0, 1 or n_tokens: the last rows'
+  int32_t slot;                 // the sequence's state slot: where its last logits row stays (sampling)
 };
 
 struct DeviceStep {
@@ -51,6 +53,8 @@ struct DeviceModelSpec {
   // them are used in place instead of copied.
   const HostRange* mapped_files;
   int64_t n_mapped_files;
+  int64_t state_slots;      // the cache's state slots (sequence slots)
+  bool device_sampling;     // keep each sequence's last logits on the device and sample there
 };
 
 class DeviceModel {
@@ -61,11 +65,17 @@ class DeviceModel {
   // Runs the feeds in one batched pass (several when a feed is long), writes each feed's logits rows to
   // its host buffer, and returns when they are there. Throws Error.
   virtual void forward(const DeviceStep& step) = 0;
+  // With device_sampling: draws for the sequences in `slots` from the last logits row each one's feed
+  // left on the device. params' arrays are host memory, already checked (check_sampling_params).
+  // Throws Error(NT_INTERNAL) naming a draw whose logits hold NaN or +inf.
+  virtual void sample(const int32_t* slots, const SamplingParams* params, int64_t n, SampleResult* results) = 0;
+  // A fork's copy of its source's last logits row (device_sampling).
+  virtual void copy_last_logits(int32_t from_slot, int32_t to_slot) = 0;
   virtual const char* name() const = 0;  // e.g. "NVIDIA H100 80GB HBM3 (cuda:0, sm_90)"
   virtual int64_t weight_bytes() const = 0;
 };
 
-constexpr int32_t kDeviceAbiVersion = 3;
+constexpr int32_t kDeviceAbiVersion = 4;
 // The backend library's one entry point: a DeviceModel, or null with (code, message) filled.
 using CreateDeviceModelFn = DeviceModel* (*)(const DeviceModelSpec* spec, int32_t* code, char* message,
                                              int64_t message_capacity);

@@ -30,6 +30,7 @@ class SequenceState {
   const std::vector<int32_t>& token_ids() const { return token_ids_; }
 
   MambaStateView mamba(int64_t mamba_layer) const { return pools_.states.layer(slot_, mamba_layer); }
+  int32_t slot() const { return slot_; }
   DType ssm_dtype() const { return pools_.states.ssm_dtype(); }
   const KvBlockPool& kv_pool() const { return pools_.kv; }
   const int32_t* block_table() const { return blocks_.data(); }

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <string>
 
 #include "cache/cache_pools.h"
 #include "cache/sequence_state.h"
@@ -31,6 +33,9 @@ struct nt_model {
   nemotron::DType ssm_dtype;
   int n_threads;
   int device_index = 0;
+  // Sampling on the device (experimental until measured on a GPU: NEMOTRON_CUDA_SAMPLING=1): batched
+  // feeds then leave their logits on the device only, and draws run there.
+  bool device_sampling = false;
   std::vector<const float*> k_pools, v_pools;  // per attention layer, for device steps
 };
 
@@ -38,11 +43,15 @@ struct nt_sequence {
   explicit nt_sequence(nt_model* model) : owner(model), state(*model->pools) {}
   // A fork: the state is forked in place (SequenceState's copy takes a slot and shares KV blocks).
   explicit nt_sequence(const nt_sequence& source)
-      : owner(source.owner), state(source.state), last_logits(source.last_logits) {}
+      : owner(source.owner),
+        state(source.state),
+        last_logits(source.last_logits),
+        logits_on_device(source.logits_on_device) {}
 
   nt_model* owner;
   nemotron::SequenceState state;
   std::vector<float> last_logits;  // [vocab] after the last fed token: sampling reads them here
+  bool logits_on_device = false;   // device sampling: the last feed's logits are in the device's slot row
   bool broken = false;             // a pass failed half-way: the state is inconsistent
 };
 
@@ -72,6 +81,8 @@ std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_pt
     handle->library = std::make_unique<nemotron::DeviceLibrary>(options.cuda_library);
     require(options.activation_precision == NT_ACTIVATIONS_BF16 || options.activation_precision == NT_ACTIVATIONS_F32,
             NT_INVALID_ARGUMENT, "activation_precision must be NT_ACTIVATIONS_BF16 or NT_ACTIVATIONS_F32");
+    const char* sampling = std::getenv("NEMOTRON_CUDA_SAMPLING");
+    handle->device_sampling = sampling != nullptr && std::string(sampling) == "1";
     std::vector<nemotron::HostRange> mapped;
     for (const nemotron::MappedFile& file : handle->model->weights().files()) mapped.push_back({file.data(), file.size()});
     const nemotron::DeviceModelSpec spec{nemotron::kDeviceAbiVersion,
@@ -80,7 +91,9 @@ std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_pt
                                          options.device_index,
                                          options.activation_precision == NT_ACTIVATIONS_F32,
                                          mapped.data(),
-                                         static_cast<int64_t>(mapped.size())};
+                                         static_cast<int64_t>(mapped.size()),
+                                         plan.slots,
+                                         handle->device_sampling};
     handle->device = handle->library->create(spec);
     handle->device_index = options.device_index;
     memory = &handle->device->cache_memory();
@@ -121,7 +134,7 @@ void run_on_device(nt_model& model, const std::vector<nemotron::FeedItem>& items
     const size_t first_view = views.size();
     for (int64_t l = 0; l < n_mamba; ++l) views.push_back(item.state->mamba(l));
     feeds.push_back({item.tokens, item.n_tokens, item.state->length(), views.data() + first_view,
-                     item.state->block_table(), item.logits, item.n_logit_rows});
+                     item.state->block_table(), item.logits, item.n_logit_rows, item.state->slot()});
   }
   const nemotron::DeviceStep step{feeds.data(), static_cast<int64_t>(feeds.size()), model.k_pools.data(),
                                   model.v_pools.data(), model.pools->kv.block_tokens()};
@@ -190,6 +203,42 @@ void sample_one(nt_sequence* seq, const nt_sampling* params, nt_sample_result* r
   result->n_top = r.n_top;
   std::copy(r.top_ids, r.top_ids + r.n_top, result->top_ids);
   std::copy(r.top_logprobs, r.top_logprobs + r.n_top, result->top_logprobs);
+}
+
+// Draws for sequences whose last logits are on the device, in one batch there; the others on the host.
+void sample_with_device(nt_model& model, nt_sequence* const* sequences, const nt_sampling* params, int32_t n,
+                        nt_sample_result* results) {
+  const int64_t vocab = model.model->hparams().vocab_size;
+  std::vector<int32_t> slots;
+  std::vector<nemotron::SamplingParams> on_device;
+  std::vector<int32_t> which;
+  for (int32_t i = 0; i < n; ++i) {
+    nt_sequence* seq = sequences[i];
+    require(seq && seq->owner == &model && params && results, NT_INVALID_ARGUMENT,
+            "draw " + std::to_string(i) + ": not a sequence of this model");
+    check_usable(seq);
+    if (!seq->logits_on_device) {
+      sample_one(seq, params + i, results + i);
+      continue;
+    }
+    nemotron::SamplingParams p = sampling_params(params[i], seq->state.token_ids());
+    nemotron::check_sampling_params(p, vocab);
+    slots.push_back(seq->state.slot());
+    on_device.push_back(p);
+    which.push_back(i);
+  }
+  if (which.empty()) return;
+  std::vector<nemotron::SampleResult> drawn(which.size());
+  model.device->sample(slots.data(), on_device.data(), static_cast<int64_t>(which.size()), drawn.data());
+  for (size_t k = 0; k < which.size(); ++k) {
+    const nemotron::SampleResult& r = drawn[k];
+    nt_sample_result* out = results + which[k];
+    out->token = r.token;
+    out->logprob = r.logprob;
+    out->n_top = r.n_top;
+    std::copy(r.top_ids, r.top_ids + r.n_top, out->top_ids);
+    std::copy(r.top_logprobs, r.top_logprobs + r.n_top, out->top_logprobs);
+  }
 }
 
 }  // namespace
@@ -263,7 +312,9 @@ int32_t nt_sequence_fork(const nt_sequence* source, nt_sequence** out, nt_error*
   return guarded(error, [&] {
     require(source && out, NT_INVALID_ARGUMENT, "nt_sequence_fork: null argument");
     require(!source->broken, NT_INVALID_ARGUMENT, "cannot fork a sequence whose last feed failed");
-    *out = std::make_unique<nt_sequence>(*source).release();
+    auto fork = std::make_unique<nt_sequence>(*source);
+    if (fork->logits_on_device) source->owner->device->copy_last_logits(source->state.slot(), fork->state.slot());
+    *out = fork.release();
   });
 }
 
@@ -303,12 +354,20 @@ int32_t nt_sequence_feed_traced(nt_sequence* seq, const int32_t* tokens, int32_t
         ? nemotron::FeedItem{&seq->state, tokens, n_tokens, seq->last_logits.data(), 1}
         : nemotron::FeedItem{&seq->state, tokens, n_tokens, logits, logits_rows};
     run_forward(owner, {item}, {seq}, hidden ? &trace : nullptr);
+    seq->logits_on_device = owner.device_sampling;  // the device kept the last row in the slot too
     if (logits_rows > 0) std::copy(logits + (logits_rows - 1) * vocab, logits + logits_rows * vocab, seq->last_logits.begin());
   });
 }
 
 int32_t nt_sequence_sample(nt_sequence* seq, const nt_sampling* params, nt_sample_result* result, nt_error* error) {
-  return guarded(error, [&] { sample_one(seq, params, result); });
+  return guarded(error, [&] {
+    require(seq != nullptr, NT_INVALID_ARGUMENT, "sampling: null sequence");
+    if (seq->owner->device_sampling) {
+      sample_with_device(*seq->owner, &seq, params, 1, result);
+    } else {
+      sample_one(seq, params, result);
+    }
+  });
 }
 
 int32_t nt_model_feed_batch(nt_model* model, const nt_batch_entry* entries, int32_t n_entries, nt_error* error) {
@@ -337,14 +396,18 @@ int32_t nt_model_feed_batch(nt_model* model, const nt_batch_entry* entries, int3
       // Another thread may take blocks in between: a later entry can still fail here, and the blocks
       // reserved for the earlier ones simply stay with them (no state has changed).
       seq->state.reserve_tokens(entries[i].n_tokens);
+      // With device sampling the logits stay on the device (null here), otherwise they come to the sequence.
       float* logits = nullptr;
-      if (entries[i].want_logits) {
+      if (entries[i].want_logits && !model->device_sampling) {
         seq->last_logits.resize(static_cast<size_t>(hp.vocab_size));
         logits = seq->last_logits.data();
       }
-      items.push_back({&seq->state, entries[i].tokens, entries[i].n_tokens, logits, logits ? 1 : 0});
+      items.push_back({&seq->state, entries[i].tokens, entries[i].n_tokens, logits, entries[i].want_logits ? 1 : 0});
     }
     if (!items.empty()) run_forward(*model, items, sequences, nullptr);
+    if (model->device_sampling)
+      for (int32_t i = 0; i < n_entries; ++i)
+        if (entries[i].want_logits) entries[i].sequence->logits_on_device = true;
   });
 }
 
@@ -353,6 +416,10 @@ int32_t nt_model_sample_batch(nt_model* model, nt_sequence* const* sequences, co
   return guarded(error, [&] {
     require(model && n >= 0 && (n == 0 || (sequences && params && results)), NT_INVALID_ARGUMENT,
             "nt_model_sample_batch: null argument");
+    if (model->device_sampling) {
+      sample_with_device(*model, sequences, params, n, results);
+      return;
+    }
     // Errors are caught per draw (nothing may escape an OpenMP region) and the first one is reported.
     std::vector<std::string> messages(static_cast<size_t>(n));
     std::vector<int32_t> codes(static_cast<size_t>(n), NT_OK);

@@ -467,6 +467,30 @@ void check_gather_rows(const RowCase& c) {
   CHECK_SAME_BITS(got, want);
 }
 
+// scatter_rows: distinct destination rows in shuffled order, some rows skipped (−1); untouched rows
+// keep their contents.
+void check_scatter_rows(const RowCase& c) {
+  const int64_t out_rows = c.n + 5;
+  Rng rng(c.n * 53 + c.width);
+  const std::vector<float> x = rng.uniform(c.n * c.width, -1.0f, 1.0f);
+  std::vector<float> want = rng.uniform(out_rows * c.width, 2.0f, 3.0f), got(want.size());
+  std::vector<int32_t> targets(out_rows);
+  std::iota(targets.begin(), targets.end(), 0);
+  std::shuffle(targets.begin(), targets.end(), std::mt19937(static_cast<uint32_t>(c.n + c.width)));
+  std::vector<int32_t> rows(targets.begin(), targets.begin() + c.n);
+  for (int64_t i = 1; i < c.n; i += 3) rows[i] = -1;
+  const std::vector<float> before = want;
+  for (int64_t i = 0; i < c.n; ++i)
+    if (rows[i] >= 0) std::copy(x.begin() + i * c.width, x.begin() + (i + 1) * c.width, want.begin() + rows[i] * c.width);
+  DeviceArray<float> d_x(x.size()), d_out(want.size());
+  DeviceArray<int32_t> d_rows(rows.size());
+  REQUIRE_DEVICE(upload_all(d_x, x) && upload_all(d_rows, rows) && upload_all(d_out, before));
+  cuda::scatter_rows(d_x.get(), d_rows.get(), c.n, c.width, d_out.get(), /*stream=*/nullptr);
+  CUDA_CHECK(cudaGetLastError());
+  CUDA_CHECK(d_out.download(got));
+  CHECK_SAME_BITS(got, want);
+}
+
 }  // namespace
 }  // namespace nemotron
 
@@ -485,5 +509,6 @@ int main() {
   test::run_cases("mamba_dt_cuda", dt_cases(), check_mamba_dt);
   test::run_cases("kv_scatter_cuda", scatter_cases(), check_kv_scatter);
   test::run_cases("gather_rows_cuda", row_cases(), check_gather_rows);
+  test::run_cases("scatter_rows_cuda", row_cases(), check_scatter_rows);
   return test::finish("test_elementwise_cuda");
 }

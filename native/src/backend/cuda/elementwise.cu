@@ -1,5 +1,5 @@
 // The small CUDA kernels of elementwise.cuh. All are memory-bound, so each is one coalesced pass:
-//   row kernels (embed_rows, add_bias, mamba_dt, kv_scatter, gather_rows): grid.x strides over rows,
+//   row kernels (embed_rows, add_bias, mamba_dt, kv_scatter, gather_rows, scatter_rows): grid.x strides over rows,
 //     grid.y × blockDim.x over the columns of a row (no division per element; any n, any width);
 //   flat kernels (add_in_place, relu_squared, round_to_bf16): a grid-stride loop over the elements;
 //   rmsnorm / add_rmsnorm: one block per row (blocks stride over rows), a block reduction of x².
@@ -199,6 +199,15 @@ __global__ void gather_rows_kernel(const float* __restrict__ x, const int32_t* _
   }
 }
 
+__global__ void scatter_rows_kernel(const float* __restrict__ x, const int32_t* __restrict__ rows, int64_t n,
+                                    int64_t width, float* __restrict__ out) {
+  FOR_EACH_ROW(i, n) {
+    if (rows[i] < 0) continue;
+    float* dst = out + static_cast<int64_t>(rows[i]) * width;
+    FOR_EACH_COL(c, width) dst[c] = x[i * width + c];
+  }
+}
+
 }  // namespace
 
 void embed_rows(const int32_t* tokens, int64_t n, const void* table, DType table_dtype, int64_t hidden, float* x,
@@ -273,6 +282,12 @@ void gather_rows(const float* x, const int32_t* rows, int64_t n, int64_t width, 
   if (n == 0 || width == 0) return;
   const RowLaunch l = row_launch(n, width);
   gather_rows_kernel<<<l.grid, l.threads, 0, stream>>>(x, rows, n, width, out);
+}
+
+void scatter_rows(const float* x, const int32_t* rows, int64_t n, int64_t width, float* out, cudaStream_t stream) {
+  if (n == 0 || width == 0) return;
+  const RowLaunch l = row_launch(n, width);
+  scatter_rows_kernel<<<l.grid, l.threads, 0, stream>>>(x, rows, n, width, out);
 }
 
 }  // namespace nemotron::cuda

@@ -52,4 +52,7 @@ void kv_scatter(const float* k, const float* v, int64_t n, int64_t row_floats, i
 // out [n, width] = rows rows[i] of x [.., width].
 void gather_rows(const float* x, const int32_t* rows, int64_t n, int64_t width, float* out, cudaStream_t stream);
 
+// Row rows[i] of out [.., width] = row i of x [n, width], for every i with rows[i] >= 0 (rows distinct).
+void scatter_rows(const float* x, const int32_t* rows, int64_t n, int64_t width, float* out, cudaStream_t stream);
+
 }  // namespace nemotron::cuda

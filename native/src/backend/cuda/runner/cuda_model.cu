@@ -15,6 +15,7 @@
 #include "backend/cuda/elementwise.cuh"
 #include "backend/cuda/linear.cuh"
 #include "backend/cuda/rmsnorm_gated.cuh"
+#include "backend/cuda/sampling.cuh"
 #include "backend/cuda/ssd_chunk_scan.cuh"
 #include "backend/cuda/ssd_state_update.cuh"
 
@@ -68,6 +69,10 @@ CudaModel::CudaModel(const DeviceModelSpec& spec)
                    mappings_->refused().c_str());
   }
   weights_ = std::make_unique<DeviceWeights>(*spec.model, mappings_.get(), nullptr);
+  device_sampling_ = spec.device_sampling;
+  state_slots_ = spec.state_slots;
+  if (device_sampling_)
+    slot_logits_ = DeviceBuffer(state_slots_ * hp_.vocab_size * 4, "the sequences' last logits");
   if (weights_->in_place_bytes() > 0) name_ += ", weights in place";
   dense_ = std::make_unique<DenseRunner>(
       stream_.get(), spec.f32_activations ? ActivationPrecision::F32 : ActivationPrecision::BF16);
@@ -91,7 +96,7 @@ void CudaModel::forward(const DeviceStep& step) {
         if ((n == 1) != (decode_first == 1)) continue;
         const int64_t first_wanted = f.n_tokens - f.n_logit_rows;
         const int64_t wanted = std::max<int64_t>(0, start + n - std::max(first_wanted, start));
-        float* out = wanted > 0 ? f.logits + (start + n - wanted - first_wanted) * V : nullptr;
+        float* out = wanted > 0 && f.logits ? f.logits + (start + n - wanted - first_wanted) * V : nullptr;
         pass.push_back({&f, f.tokens + start, n, f.n_past + start, rows, out, wanted});
         rows += n;
         if (n == 1) ++n_decode;
@@ -312,13 +317,19 @@ void CudaModel::logits(const StepLayout& layout) {
   rmsnorm(f32(scratch_.logit_rows), L, H, weights_->norm_f, hp_.norm_eps, f32(scratch_.logit_normed), s);
   dense_->run(f32(scratch_.logit_normed), L, weights_->lm_head, nullptr, f32(scratch_.logits),
               scratch_.bf16.as<uint16_t>());
+  if (device_sampling_)
+    scatter_rows(f32(scratch_.logits), on_device<int32_t>(layout.logit_slots), L, hp_.vocab_size,
+                 slot_logits_.as<float>(), s);
 }
 
 void CudaModel::copy_logits_out(const std::vector<PassFeed>& feeds, const StepLayout& layout) {
   const cudaStream_t s = stream_.get();
   const int64_t L = layout.n_logit_rows, V = hp_.vocab_size;
   check_cuda(cudaGetLastError(), "launching the forward pass's kernels");
-  if (L > 0)
+  // Logits leave the device only for the feeds that want them on the host.
+  const bool to_host = std::any_of(feeds.begin(), feeds.end(),
+                                   [](const PassFeed& f) { return f.n_logit_rows > 0 && f.logits != nullptr; });
+  if (to_host)
     check_cuda(cudaMemcpyAsync(scratch_.logits_host.as(), scratch_.logits.as(), static_cast<size_t>(L * V * 4),
                                cudaMemcpyDeviceToHost, s),
                "copying the logits");
@@ -327,9 +338,91 @@ void CudaModel::copy_logits_out(const std::vector<PassFeed>& feeds, const StepLa
   int64_t row = 0;
   for (const PassFeed& f : feeds) {
     if (f.n_logit_rows == 0) continue;
-    std::memcpy(f.logits, host + row * V, static_cast<size_t>(f.n_logit_rows * V) * 4);
+    if (f.logits) std::memcpy(f.logits, host + row * V, static_cast<size_t>(f.n_logit_rows * V) * 4);
     row += f.n_logit_rows;
   }
+}
+
+void CudaModel::copy_last_logits(int32_t from_slot, int32_t to_slot) {
+  const std::lock_guard<std::mutex> lock(stream_lock_);
+  check_cuda(cudaSetDevice(device_), "cudaSetDevice");
+  require(device_sampling_ && from_slot >= 0 && to_slot >= 0 && from_slot < state_slots_ && to_slot < state_slots_,
+          NT_INTERNAL, "copy_last_logits: no such slot");
+  const int64_t V = hp_.vocab_size;
+  check_cuda(cudaMemcpyAsync(slot_logits_.as<float>() + to_slot * V, slot_logits_.as<float>() + from_slot * V,
+                             static_cast<size_t>(V * 4), cudaMemcpyDeviceToDevice, stream_.get()),
+             "copying a fork's logits");
+}
+
+void CudaModel::sample(const int32_t* slots, const SamplingParams* params, int64_t n, SampleResult* results) {
+  const std::lock_guard<std::mutex> lock(stream_lock_);
+  check_cuda(cudaSetDevice(device_), "cudaSetDevice");
+  require(device_sampling_, NT_INTERNAL, "sample: this model samples on the host");
+  if (n == 0) return;
+  const cudaStream_t s = stream_.get();
+  const int64_t V = hp_.vocab_size;
+
+  // One arena: slots | parameters | results | each draw's id arrays; the parameters point into the
+  // device copy. Only the arrays a draw reads are copied (the history only when a penalty is on).
+  std::vector<unsigned char> host;
+  const auto place = [&](int64_t bytes) {
+    const int64_t at = (static_cast<int64_t>(host.size()) + 15) / 16 * 16;
+    host.resize(static_cast<size_t>(at + bytes));
+    return at;
+  };
+  const int64_t slots_at = place(n * 4), params_at = place(n * static_cast<int64_t>(sizeof(DeviceSamplingParams)));
+  const int64_t results_at = place(n * static_cast<int64_t>(sizeof(SampleResult)));
+  std::vector<DeviceSamplingParams> device_params(static_cast<size_t>(n));
+  struct Arrays {
+    int64_t bias_ids, bias_values, suppressed, prompt, output;
+  };
+  std::vector<Arrays> at(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    SamplingParams p = params[i];
+    const bool penalties = p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f || p.repetition_penalty != 1.0f;
+    if (p.repetition_penalty == 1.0f) p.n_prompt = 0;
+    if (!penalties) p.n_output = 0;
+    at[i] = {place(p.n_bias * 4), place(p.n_bias * 4), place(p.n_suppressed * 4), place(p.n_prompt * 4),
+             place(p.n_output * 4)};
+    device_params[i].params = p;
+  }
+  sampling_.arena.reserve(static_cast<int64_t>(host.size()), "sampling");
+  sampling_.arena_host.reserve(static_cast<int64_t>(host.size()), "sampling");
+  unsigned char* device = sampling_.arena.as<unsigned char>();
+  const auto copy_in = [&](int64_t offset, const void* src, int64_t bytes) {
+    if (bytes > 0) std::memcpy(host.data() + offset, src, static_cast<size_t>(bytes));
+    return bytes > 0 ? device + offset : nullptr;
+  };
+  copy_in(slots_at, slots, n * 4);
+  for (int64_t i = 0; i < n; ++i) {
+    SamplingParams& p = device_params[i].params;
+    p.bias_ids = reinterpret_cast<const int32_t*>(copy_in(at[i].bias_ids, p.bias_ids, p.n_bias * 4));
+    p.bias_values = reinterpret_cast<const float*>(copy_in(at[i].bias_values, p.bias_values, p.n_bias * 4));
+    p.suppressed_ids = reinterpret_cast<const int32_t*>(copy_in(at[i].suppressed, p.suppressed_ids, p.n_suppressed * 4));
+    p.prompt_ids = reinterpret_cast<const int32_t*>(copy_in(at[i].prompt, p.prompt_ids, p.n_prompt * 4));
+    p.output_ids = reinterpret_cast<const int32_t*>(copy_in(at[i].output, p.output_ids, p.n_output * 4));
+  }
+  copy_in(params_at, device_params.data(), n * static_cast<int64_t>(sizeof(DeviceSamplingParams)));
+  std::memcpy(sampling_.arena_host.as(), host.data(), host.size());
+  check_cuda(cudaMemcpyAsync(device, sampling_.arena_host.as(), host.size(), cudaMemcpyHostToDevice, s),
+             "copying the sampling parameters");
+
+  sampling_.rows.reserve(n * V * 4, "sampling");
+  sampling_.workspace.reserve(static_cast<int64_t>(sample_workspace_bytes(n, V)), "sampling");
+  gather_rows(slot_logits_.as<float>(), reinterpret_cast<const int32_t*>(device + slots_at), n, V,
+              sampling_.rows.as<float>(), s);
+  sample_batch(sampling_.rows.as<float>(), n, V, reinterpret_cast<const DeviceSamplingParams*>(device + params_at),
+               reinterpret_cast<SampleResult*>(device + results_at), sampling_.workspace.as(), s);
+  check_cuda(cudaGetLastError(), "launching the sampler");
+  auto* results_host = sampling_.arena_host.as<unsigned char>() + results_at;
+  check_cuda(cudaMemcpyAsync(results_host, device + results_at, static_cast<size_t>(n) * sizeof(SampleResult),
+                             cudaMemcpyDeviceToHost, s),
+             "copying the draws");
+  check_cuda(cudaStreamSynchronize(s), "sampling");
+  std::memcpy(results, results_host, static_cast<size_t>(n) * sizeof(SampleResult));
+  for (int64_t i = 0; i < n; ++i)
+    require(results[i].token >= 0, NT_INTERNAL,
+            "draw " + std::to_string(i) + ": the model's logits hold NaN or +inf (or every token was suppressed)");
 }
 
 }  // namespace nemotron::cuda

@@ -61,6 +61,8 @@ class CudaModel final : public DeviceModel {
 
   CacheMemory& cache_memory() override { return cache_memory_; }
   void forward(const DeviceStep& step) override;
+  void sample(const int32_t* slots, const SamplingParams* params, int64_t n, SampleResult* results) override;
+  void copy_last_logits(int32_t from_slot, int32_t to_slot) override;
   const char* name() const override { return name_.c_str(); }
   int64_t weight_bytes() const override { return weights_->bytes(); }
 
@@ -71,6 +73,11 @@ class CudaModel final : public DeviceModel {
   struct Scratch {
     DeviceBuffer x, h, delta, wide, conv_out, dt, y, bf16, ssd, logit_rows, logit_normed, logits, layout;
     PinnedBuffer layout_host, logits_host;
+  };
+  // Sampling on the device: the rows drawn from, the parameters with their arrays, the results.
+  struct SamplingScratch {
+    DeviceBuffer rows, arena, workspace;
+    PinnedBuffer arena_host;
   };
   void run_pass(const DeviceStep& step, const std::vector<PassFeed>& feeds, int64_t n_decode);
   // Grows the scratch to the pass; returns whether any buffer moved.
@@ -102,6 +109,10 @@ class CudaModel final : public DeviceModel {
   std::unique_ptr<DeviceWeights> weights_;
   std::unique_ptr<DenseRunner> dense_;
   Scratch scratch_;
+  bool device_sampling_ = false;
+  DeviceBuffer slot_logits_;  // [state slots, vocab]: each sequence's last logits row (device sampling)
+  SamplingScratch sampling_;
+  int64_t state_slots_ = 0;
   int64_t n_mamba_layers_ = 0, n_attention_layers_ = 0;
   bool graphs_enabled_ = true;
   // Decode graphs by (rows, decode block-table stride, logits rows); dropped when the scratch moves.

@@ -37,6 +37,7 @@ StepLayout::StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int
   decode_tables = place(has_attention ? n_decode * max_decode_blocks * 4 : 0);
   context_lens = place(n_decode * 4);
   logit_rows = place(n_logit_rows * 4);
+  logit_slots = place(n_logit_rows * 4);
   for (int64_t i = n_decode; i < n_feeds; ++i)
     prefill_tables.push_back(
         place(has_attention ? blocks_for(feeds[i].n_past + feeds[i].n_tokens, block_tokens) * 4 : 0));
@@ -45,6 +46,7 @@ StepLayout::StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int
   auto* token_out = reinterpret_cast<int32_t*>(base + tokens);
   auto* pool_row_out = reinterpret_cast<int64_t*>(base + pool_rows);
   auto* logit_row_out = reinterpret_cast<int32_t*>(base + logit_rows);
+  auto* logit_slot_out = reinterpret_cast<int32_t*>(base + logit_slots);
   int64_t wanted = 0;
   for (int64_t i = 0; i < n_feeds; ++i) {
     const PassFeed& f = feeds[i];
@@ -55,8 +57,10 @@ StepLayout::StepLayout(const std::vector<PassFeed>& feeds, int64_t n_decode, int
         pool_row_out[f.first_row + t] =
             int64_t{f.feed->block_table[position / block_tokens]} * block_tokens + position % block_tokens;
       }
-    for (int64_t r = f.n_tokens - f.n_logit_rows; r < f.n_tokens; ++r)
+    for (int64_t r = f.n_tokens - f.n_logit_rows; r < f.n_tokens; ++r) {
+      logit_slot_out[wanted] = r == f.n_tokens - 1 ? f.feed->slot : -1;
       logit_row_out[wanted++] = static_cast<int32_t>(f.first_row + r);
+    }
   }
 
   auto* conv_out = reinterpret_cast<float**>(base + conv_states);

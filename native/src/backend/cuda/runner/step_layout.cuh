@@ -41,6 +41,7 @@ class StepLayout {
   int64_t decode_tables = 0;  // int32 [n_decode][max_decode_blocks]
   int64_t context_lens = 0;   // int32 [n_decode]
   int64_t logit_rows = 0;     // int32 [n_logit_rows]
+  int64_t logit_slots = 0;    // int32 [n_logit_rows]: the feed's state slot on its last wanted row, else −1
   std::vector<int64_t> prefill_tables;  // per feed from n_decode on: int32 [its blocks]
   int64_t max_decode_blocks = 0;  // the decode tables' row stride
   int64_t n_rows = 0, n_logit_rows = 0;
