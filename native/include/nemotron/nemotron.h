@@ -99,6 +99,9 @@ typedef struct nt_model_options {
    * libnemotron_cuda.so beside the library holding this API, then the dynamic loader's search path. */
   const char* cuda_library;
   int32_t activation_precision; /* NT_BACKEND_CUDA: nt_activation_precision; 0: bfloat16 */
+  /* NT_BACKEND_CUDA, optional: int64_t[2] the load keeps current while it uploads the weights:
+   * [0] bytes uploaded so far, [1] of how many (0 until known). Another thread may poll it (a progress bar). */
+  int64_t* upload_progress;
 } nt_model_options;
 
 typedef struct nt_model nt_model;

@@ -55,6 +55,7 @@ struct DeviceModelSpec {
   int64_t n_mapped_files;
   int64_t state_slots;      // the cache's state slots (sequence slots)
   bool device_sampling;     // keep each sequence's last logits on the device and sample there
+  int64_t* upload_progress; // null, or [bytes uploaded, of total], stored atomically as the upload goes
 };
 
 class DeviceModel {
@@ -75,7 +76,7 @@ class DeviceModel {
   virtual int64_t weight_bytes() const = 0;
 };
 
-constexpr int32_t kDeviceAbiVersion = 4;
+constexpr int32_t kDeviceAbiVersion = 5;
 // The backend library's one entry point: a DeviceModel, or null with (code, message) filled.
 using CreateDeviceModelFn = DeviceModel* (*)(const DeviceModelSpec* spec, int32_t* code, char* message,
                                              int64_t message_capacity);

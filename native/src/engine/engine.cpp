@@ -93,7 +93,8 @@ std::unique_ptr<nt_model> make_model(const nemotron::HParams& hp, std::unique_pt
                                          mapped.data(),
                                          static_cast<int64_t>(mapped.size()),
                                          plan.slots,
-                                         handle->device_sampling};
+                                         handle->device_sampling,
+                                         options.upload_progress};
     handle->device = handle->library->create(spec);
     handle->device_index = options.device_index;
     memory = &handle->device->cache_memory();

@@ -68,7 +68,13 @@ CudaModel::CudaModel(const DeviceModelSpec& spec)
       std::fprintf(stderr, "nemotron4j: the GPU cannot map the checkpoint in place (%s); copying those weights\n",
                    mappings_->refused().c_str());
   }
-  weights_ = std::make_unique<DeviceWeights>(*spec.model, mappings_.get(), nullptr);
+  int64_t* progress = spec.upload_progress;
+  const auto report = [progress](int64_t done, int64_t total) {
+    if (progress == nullptr) return;
+    __atomic_store_n(&progress[1], total, __ATOMIC_RELAXED);
+    __atomic_store_n(&progress[0], done, __ATOMIC_RELAXED);
+  };
+  weights_ = std::make_unique<DeviceWeights>(*spec.model, mappings_.get(), report);
   device_sampling_ = spec.device_sampling;
   state_slots_ = spec.state_slots;
   if (device_sampling_)

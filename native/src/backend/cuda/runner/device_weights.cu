@@ -59,13 +59,11 @@ DeviceMatrix DeviceWeights::matrix(const WeightView& w) {
   require(w.dtype == DType::BF16 || w.dtype == DType::F32, NT_UNSUPPORTED,
           "the CUDA backend takes bfloat16 or float32 weights; this checkpoint has float16 matrices");
   const int64_t bytes = matrix_bytes(w);
-  if (const void* mapped = in_place_ ? in_place_->device_pointer(w.data, bytes) : nullptr) {
-    in_place_bytes_ += bytes;
-    return {mapped, w.dtype, w.rows, w.cols};
-  }
-  const void* data = upload(w.data, bytes);
-  bytes_ += bytes;
-  if (progress_) progress_(bytes_ + in_place_bytes_, total_);
+  const void* mapped = in_place_ ? in_place_->device_pointer(w.data, bytes) : nullptr;
+  const void* data = mapped ? mapped : upload(w.data, bytes);
+  (mapped ? in_place_bytes_ : bytes_) += bytes;
+  matrices_done_ += bytes;
+  if (progress_) progress_(matrices_done_, total_);
   return {data, w.dtype, w.rows, w.cols};
 }
 
@@ -89,7 +87,8 @@ DeviceMatrix DeviceWeights::stacked(const std::vector<const WeightView*>& parts)
     offset += p->rows * row_bytes;
   }
   bytes_ += rows * row_bytes;
-  if (progress_) progress_(bytes_, total_);
+  matrices_done_ += rows * row_bytes;
+  if (progress_) progress_(matrices_done_, total_);
   return {device, first.dtype, rows, first.cols};
 }
 

@@ -34,7 +34,7 @@ struct DeviceMlpWeights {
 
 class DeviceWeights {
  public:
-  // progress(bytes uploaded, total bytes) is called as the upload goes. Throws Error: NT_UNSUPPORTED for
+  // progress(matrix bytes done, of total) is called after each matrix. Throws Error: NT_UNSUPPORTED for
   // float16 matrices, NT_OUT_OF_MEMORY when the device cannot hold the weights.
   // in_place: null, or the mapped files registered with the device.
   DeviceWeights(const NemotronH& model, const HostMappings* in_place,
@@ -57,7 +57,8 @@ class DeviceWeights {
 
   std::vector<DeviceBuffer> buffers_;
   const HostMappings* in_place_;
-  int64_t bytes_ = 0, in_place_bytes_ = 0, total_ = 0;
+  int64_t bytes_ = 0, in_place_bytes_ = 0;
+  int64_t matrices_done_ = 0, total_ = 0;  // progress: the matrices' bytes
   std::function<void(int64_t, int64_t)> progress_;
 };
 
