@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param ssmStateDtype  storage of the Mamba SSM state; {@link SsmStateDtype#FLOAT32} by default
  * @param preload        read the weight files into memory while loading (with progress) instead of on
  *                       first use; off by default
- * @param progress       told how far preloading has come
+ * @param progress       told how far preloading has come and, on a CUDA device, how far uploading the weights to
+ *                       the GPU has come ({@link LoadProgress.Stage})
  * @param engine         the engine's cache sizes and scheduling ({@link EngineOptions#defaults()})
  */
 public record ModelOptions(Device device, Path cudaLibrary, GpuActivations gpuActivations, int threads,

@@ -138,7 +138,8 @@ public final class NemotronModel implements AutoCloseable {
         NativeModel.ActivationPrecision activations = options.gpuActivations() == GpuActivations.FLOAT32
                 ? NativeModel.ActivationPrecision.FLOAT32 : NativeModel.ActivationPrecision.BFLOAT16;
         return new NativeModel.Options(options.threads(), stateDtype, e.cacheMemory(), e.stateSlots(),
-                e.kvBlockTokens(), backend, device.index(), options.cudaLibrary(), activations);
+                e.kvBlockTokens(), backend, device.index(), options.cudaLibrary(), activations,
+                options.progress());
     }
 
     /**

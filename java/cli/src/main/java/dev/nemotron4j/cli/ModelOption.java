@@ -64,7 +64,7 @@ final class ModelOption {
     ModelOptions options() {
         return ModelOptions.builder().device(device).cudaLibrary(cudaLibrary).gpuActivations(gpuActivations)
                 .threads(threads).ssmStateDtype(ssmStateDtype).preload(preload)
-                .progress(ProgressBar.onStderr("reading weights")).engine(engine.options()).build();
+                .progress(ProgressBar.loadingOnStderr()).engine(engine.options()).build();
     }
 
     /** {@code --device}: {@link Device#parse}, its message as picocli's usage error. */

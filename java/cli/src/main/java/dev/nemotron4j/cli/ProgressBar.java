@@ -4,8 +4,8 @@ import dev.nemotron4j.LoadProgress;
 import java.io.PrintStream;
 
 /**
- * A one-line progress bar on stderr for long work (reading weights): redrawn in place on a terminal,
- * a line per 10 % otherwise (logs stay readable). Silent for work under {@link #MIN_BYTES}.
+ * A one-line progress bar on stderr for long work (reading weights, uploading them to the GPU): redrawn in place
+ * on a terminal, a line per 10 % otherwise (logs stay readable). Silent for work under {@link #MIN_BYTES}.
  */
 final class ProgressBar implements LoadProgress {
     static final long MIN_BYTES = 256L << 20;
@@ -30,8 +30,25 @@ final class ProgressBar implements LoadProgress {
         this.countsSteps = countsSteps;
     }
 
-    static ProgressBar onStderr(String label) {
-        return new ProgressBar(label, System.err, System.console() != null);
+    /** A bar per stage of loading a model, each labelled with what it counts (see {@link LoadProgress.Stage}). */
+    static LoadProgress forLoading(PrintStream out, boolean terminal) {
+        ProgressBar reading = new ProgressBar("reading weights", out, terminal);
+        ProgressBar uploading = new ProgressBar("uploading weights to the GPU", out, terminal);
+        return new LoadProgress() {
+            @Override
+            public void update(long done, long total) {
+                reading.update(done, total);
+            }
+
+            @Override
+            public void update(Stage stage, long done, long total) {
+                (stage == Stage.UPLOADING ? uploading : reading).update(done, total);
+            }
+        };
+    }
+
+    static LoadProgress loadingOnStderr() {
+        return forLoading(System.err, System.console() != null);
     }
 
     /** A bar over a number of steps (benchmark measurements), shown whatever their count. */

@@ -3,9 +3,11 @@ package dev.nemotron4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nemotron4j.LoadProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
@@ -31,6 +33,23 @@ class ProgressBarTest {
         String out = run(ProgressBar.MIN_BYTES * 4, true);
         assertEquals(101, out.chars().filter(c -> c == '\r').count());
         assertTrue(out.endsWith("\n"));
+    }
+
+    @Test
+    void loadingShowsABarPerStageLabelledWithWhatItCounts() {
+        var bytes = new ByteArrayOutputStream();
+        LoadProgress bars = ProgressBar.forLoading(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        long total = ProgressBar.MIN_BYTES * 2;
+        bars.update(LoadProgress.Stage.READING, total, total);
+        bars.update(LoadProgress.Stage.UPLOADING, 0, total);
+        bars.update(LoadProgress.Stage.UPLOADING, total, total);
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("reading weights [") && lines.get(0).contains("100%"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("uploading weights to the GPU [") && lines.get(1).contains("  0%"),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("uploading weights to the GPU [") && lines.get(2).contains("100%"),
+                lines.get(2));
     }
 
     @Test

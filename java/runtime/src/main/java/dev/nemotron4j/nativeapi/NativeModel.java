@@ -1,6 +1,7 @@
 package dev.nemotron4j.nativeapi;
 
 import dev.nemotron4j.EngineCounters;
+import dev.nemotron4j.LoadProgress;
 import dev.nemotron4j.ModelLoadException;
 import dev.nemotron4j.config.LayerKind;
 import dev.nemotron4j.config.NemotronConfig;
@@ -16,8 +17,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -43,23 +46,27 @@ public final class NativeModel implements AutoCloseable {
      * 1 GiB, as many state slots as half of it holds up to 256, 16-token KV blocks), and the backend:
      * with {@link Backend#CUDA}, device {@code deviceIndex} through the backend library at {@code cudaLibrary}
      * (null: {@code $NEMOTRON_CUDA_LIBRARY}, the copy packaged in the jar, then the core's own search), its
-     * prefill GEMMs reading {@code activations}.
+     * prefill GEMMs reading {@code activations}, and {@code progress} told how far uploading the weights to the
+     * GPU has come ({@link LoadProgress.Stage#UPLOADING}).
      */
     public record Options(int threads, StateDtype stateDtype, long cacheBytes, int stateSlots, int kvBlockTokens,
-            Backend backend, int deviceIndex, Path cudaLibrary, ActivationPrecision activations) {
+            Backend backend, int deviceIndex, Path cudaLibrary, ActivationPrecision activations,
+            LoadProgress progress) {
         public Options {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(activations, "activations");
+            Objects.requireNonNull(progress, "progress");
         }
 
         public static Options defaults(int threads, StateDtype stateDtype) {
-            return new Options(threads, stateDtype, 0, 0, 0, Backend.CPU, 0, null, ActivationPrecision.BFLOAT16);
+            return new Options(threads, stateDtype, 0, 0, 0, Backend.CPU, 0, null, ActivationPrecision.BFLOAT16,
+                    LoadProgress.NONE);
         }
 
-        /** These options on the CPU (which has no device, backend library or GEMM activation choice). */
+        /** These options on the CPU (which has no device, backend library, GEMM activation choice or upload). */
         public Options onCpu() {
             return new Options(threads, stateDtype, cacheBytes, stateSlots, kvBlockTokens, Backend.CPU, 0, null,
-                    ActivationPrecision.BFLOAT16);
+                    ActivationPrecision.BFLOAT16, LoadProgress.NONE);
         }
     }
 
@@ -93,13 +100,13 @@ public final class NativeModel implements AutoCloseable {
             fileIndex.put(files.get(i), i);
         }
         List<TensorInfo> tensors = new ArrayList<>(checkpoint.tensors().values());
+        List<BytePointer> pathStrings = new ArrayList<>();
         try (var error = new NemotronNative.NtError();
                 var nativeConfig = toNative(config);
                 var descs = new NemotronNative.NtTensorDesc(Math.max(1, tensors.size()));
                 var paths = new PointerPointer<BytePointer>(files.size());
                 var options = new NemotronNative.NtModelOptions();
                 var cudaLibrary = cudaLibrary(settings)) {
-            List<BytePointer> pathStrings = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 BytePointer p = new BytePointer(files.get(i).toAbsolutePath().toString(), StandardCharsets.UTF_8);
                 pathStrings.add(p);
@@ -110,12 +117,11 @@ public final class NativeModel implements AutoCloseable {
             }
             descs.position(0);
             apply(settings, options, cudaLibrary);
-            var model = new NemotronNative.NtModel();
-            int status = NemotronNative.nt_model_load(nativeConfig, paths, files.size(), descs, tensors.size(),
-                    options, model, error);
+            return open(settings, options, error, "loading " + checkpoint.directory(), config.vocabSize(),
+                    model -> NemotronNative.nt_model_load(nativeConfig, paths, files.size(), descs, tensors.size(),
+                            options, model, error));
+        } finally {
             pathStrings.forEach(BytePointer::close);
-            NativeErrors.check(status, error, "loading " + checkpoint.directory());
-            return new NativeModel(model, config.vocabSize());
         }
     }
 
@@ -126,11 +132,44 @@ public final class NativeModel implements AutoCloseable {
                 var options = new NemotronNative.NtModelOptions();
                 var cudaLibrary = cudaLibrary(settings)) {
             apply(settings, options, cudaLibrary);
-            var model = new NemotronNative.NtModel();
-            int status = NemotronNative.nt_model_create_random(nativeConfig, seed, options, model, error);
-            NativeErrors.check(status, error, "creating a random model");
-            return new NativeModel(model, config.vocabSize());
+            return open(settings, options, error, "creating a random model", config.vocabSize(),
+                    model -> NemotronNative.nt_model_create_random(nativeConfig, seed, options, model, error));
         }
+    }
+
+    /**
+     * Runs {@code load} (nt_model_load or nt_model_create_random with {@code options}, filling in the handle it is
+     * given) and wraps the model it made. On CUDA the core counts the bytes it uploads into an int64_t[2] that lives
+     * until the load returns; a {@link ProgressPoller} tells {@code settings.progress()} how far it has come while
+     * the load runs, and sends the last update once it has succeeded.
+     */
+    private static NativeModel open(Options settings, NemotronNative.NtModelOptions options,
+            NemotronNative.NtError error, String what, int vocabSize, ToIntFunction<NemotronNative.NtModel> load) {
+        if (settings.backend() != Backend.CUDA) {
+            return wrap(load, error, what, vocabSize);
+        }
+        LoadProgress progress = settings.progress();
+        try (var uploaded = new LongPointer(new long[2]);
+                var poller = new ProgressPoller(() -> uploaded.get(0), () -> uploaded.get(1),
+                        (done, total) -> progress.update(LoadProgress.Stage.UPLOADING, done, total),
+                        ProgressPoller.INTERVAL, "nemotron4j-upload-progress")) {
+            options.upload_progress(uploaded);
+            NativeModel model = wrap(load, error, what, vocabSize);
+            try {
+                poller.finish();
+            } catch (RuntimeException | Error e) {
+                model.close();
+                throw e;
+            }
+            return model;
+        }
+    }
+
+    private static NativeModel wrap(ToIntFunction<NemotronNative.NtModel> load, NemotronNative.NtError error,
+            String what, int vocabSize) {
+        var model = new NemotronNative.NtModel();
+        NativeErrors.check(load.applyAsInt(model), error, what);
+        return new NativeModel(model, vocabSize);
     }
 
     /** Measures read and copy bandwidth and the FMA peak on {@code threads} threads (0: all); about a second. */

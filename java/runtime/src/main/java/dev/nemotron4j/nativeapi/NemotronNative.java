@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.ByPtrPtr;
@@ -208,6 +209,8 @@ public final class NemotronNative {
         public native NtModelOptions cuda_library(@Cast("const char*") BytePointer v);
         @MemberSetter
         public native NtModelOptions activation_precision(int v);
+        @MemberSetter
+        public native NtModelOptions upload_progress(@Cast("int64_t*") LongPointer v);
 
         // Read back by NativeModelTest: what apply() hands the core.
         @MemberGetter

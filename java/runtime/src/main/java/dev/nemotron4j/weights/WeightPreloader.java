@@ -25,18 +25,18 @@ public final class WeightPreloader {
         }
         long done = 0;
         ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK);
-        progress.update(0, total);
+        progress.update(LoadProgress.Stage.READING, 0, total);
         for (Path file : checkpoint.files()) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 int n;
                 while ((n = channel.read(buffer.clear())) > 0) {
                     done += n;
-                    progress.update(done, total);
+                    progress.update(LoadProgress.Stage.READING, done, total);
                 }
             } catch (IOException e) {
                 throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
-        progress.update(total, total);
+        progress.update(LoadProgress.Stage.READING, total, total);
     }
 }

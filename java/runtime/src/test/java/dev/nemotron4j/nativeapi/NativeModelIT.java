@@ -2,12 +2,14 @@ package dev.nemotron4j.nativeapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nemotron4j.LoadProgress;
 import org.junit.jupiter.api.Test;
 
 /** {@link NativeModel#apply}: what the native core's {@code nt_model_options} receives (no model is loaded). */
 class NativeModelIT {
     private static NativeModel.Options on(NativeModel.Backend backend, NativeModel.ActivationPrecision activations) {
-        return new NativeModel.Options(0, NativeModel.StateDtype.FLOAT32, 0, 0, 0, backend, 0, null, activations);
+        return new NativeModel.Options(0, NativeModel.StateDtype.FLOAT32, 0, 0, 0, backend, 0, null, activations,
+                LoadProgress.NONE);
     }
 
     private static int[] applied(NativeModel.Options settings) {
