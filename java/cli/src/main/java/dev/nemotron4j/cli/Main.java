@@ -7,11 +7,12 @@ import picocli.CommandLine.Command;
 @Command(name = "nemotron4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run NVIDIA Nemotron-H models (Mamba2-Transformer hybrids such as "
                 + "NVIDIA-Nemotron-Nano-9B-v2) in-process on the JVM.", ""},
-        subcommands = {GenerateCommand.class, ChatCommand.class, InfoCommand.class, VerifyCommand.class,
+        subcommands = {GenerateCommand.class, ChatCommand.class, ServeCommand.class, InfoCommand.class, VerifyCommand.class,
                 BenchCommand.class, RenderCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  nemotron4j generate --prompt \"What is 2+2?\" --system \"You are a helpful assistant. /think\"",
                 "  nemotron4j chat                    (talk to the bundled nemotron-h-tiny-chat)",
+                "  nemotron4j serve --port 8000       (an OpenAI-compatible server, as vllm serve)",
                 "  nemotron4j verify                  (the bundled nemotron-h-tiny-chat against its golden)",
                 "  nemotron4j info --model models/nemotron-h-tiny-chat",
                 "  nemotron4j verify --model models/tiny-a --golden models/tiny-a"})

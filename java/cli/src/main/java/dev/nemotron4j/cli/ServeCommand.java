@@ -1,0 +1,77 @@
+package dev.nemotron4j.cli;
+
+import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.server.OpenAiServer;
+import dev.nemotron4j.server.ServerOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nemotron4j serve}: the OpenAI-compatible server, a drop-in for {@code vllm serve}. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the model over an OpenAI-compatible HTTP API (as `vllm serve`): GET /health, "
+                + "GET /v1/models, POST /v1/chat/completions (streamed with \"stream\": true). Without a reasoning "
+                + "parser the reasoning, </think> and the answer are all the message content, as vLLM returns them. "
+                + "Ctrl-C finishes the requests in flight, then stops."},
+        footer = {"", "Example:", "  nemotron4j serve --model models/NVIDIA-Nemotron-Nano-9B-v2 --port 8000",
+                "  curl http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\",
+                "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2?\"}],\"max_tokens\":64}'"})
+final class ServeCommand implements Callable<Integer> {
+    private static final int SHUTDOWN_WAIT_SECONDS = 10;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--host", defaultValue = ServerOptions.DEFAULT_HOST, paramLabel = "ADDRESS",
+            description = "address to listen on (default ${DEFAULT-VALUE}, loopback only; 0.0.0.0 for every interface)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", paramLabel = "PORT",
+            description = "TCP port (default ${DEFAULT-VALUE}; 0 = any free one)")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "require \"Authorization: Bearer KEY\" on every /v1 request (default: $NEMOTRON4J_API_KEY, else none)")
+    String apiKey;
+
+    @Option(names = "--served-model-name", paramLabel = "NAME",
+            description = "the model name clients send and /v1/models lists (default: the model folder's name)")
+    String servedModelName;
+
+    @Override
+    public Integer call() throws Exception {
+        Path directory = model.directory();
+        String name = servedModelName != null ? servedModelName : directory.getFileName().toString();
+        String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (NemotronModel m = NemotronModel.load(directory, model.options());
+                OpenAiServer server = OpenAiServer.start(m, new ServerOptions(host, port, key, name))) {
+            // Ctrl-C: drain the server, then let this thread close the model before the JVM halts.
+            Thread hook = new Thread(() -> {
+                System.err.println("nemotron4j serve: shutting down (finishing requests in flight)");
+                server.close();
+                stopped.countDown();
+                awaitQuietly(closed);
+            }, "nemotron4j-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.err.println("nemotron4j serve: " + name + " on http://" + host + ":" + server.port()
+                    + " (device " + m.deviceName() + ")");
+            stopped.await();
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

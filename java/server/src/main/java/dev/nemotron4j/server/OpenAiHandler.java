@@ -1,0 +1,107 @@
+package dev.nemotron4j.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.server.errors.ApiException;
+import dev.nemotron4j.server.errors.ErrorBody;
+import dev.nemotron4j.server.routes.ChatCompletionsRoute;
+import dev.nemotron4j.server.routes.HealthRoute;
+import dev.nemotron4j.server.routes.ModelsRoute;
+import dev.nemotron4j.server.routes.Responses;
+import dev.nemotron4j.server.routes.Route;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The OpenAI-compatible API as one {@link HttpHandler}: a host service mounts it at {@code /} on its own
+ * {@code HttpServer} (it reads the full request path), {@link OpenAiServer} runs it alone. Owns the route
+ * table, the API-key check and turning failures into OpenAI error objects; the model stays the caller's
+ * (this handler never closes it).
+ */
+public final class OpenAiHandler implements HttpHandler {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private static final long DRAIN_POLL_MILLIS = 20;
+
+    private final byte[] apiKey;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    public OpenAiHandler(NemotronModel model, String modelName, String apiKey) {
+        for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName),
+                new ChatCompletionsRoute(mapper, model, modelName))) {
+            routes.put(route.path(), route);
+        }
+        this.apiKey = apiKey == null || apiKey.isEmpty() ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
+        try (exchange) {
+            try {
+                if (draining) {
+                    throw new ApiException(503, "ServiceUnavailable", "the server is shutting down", null, null);
+                }
+                route(exchange).handle(exchange);
+            } catch (UncheckedIOException e) {
+                // the client went away mid-stream: the generation has unwound and freed its sequence
+            } catch (RuntimeException e) {
+                ApiException api = ErrorBody.fromRuntime(e);
+                Responses.json(exchange, mapper, api.status(), ErrorBody.json(mapper, api));
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Refuses new requests (503) and waits until those in flight have finished, at most {@code timeout};
+     * returns whether they all did. For a graceful shutdown before the host stops its server.
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        return true;
+    }
+
+    private Route route(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        // As vLLM: only the /v1 API needs the key; /health stays open for load balancers.
+        if (apiKey != null && path.startsWith("/v1") && !authorized(exchange)) {
+            throw ApiException.unauthorized();
+        }
+        Route route = routes.get(path);
+        if (route == null) {
+            throw ApiException.notFound(path);
+        }
+        if (!route.method().equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", route.method());
+            throw ApiException.methodNotAllowed(exchange.getRequestMethod(), path);
+        }
+        return route;
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        return header != null && MessageDigest.isEqual(apiKey, header.getBytes(StandardCharsets.UTF_8));
+    }
+}
