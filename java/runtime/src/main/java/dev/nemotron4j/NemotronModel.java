@@ -213,6 +213,20 @@ public final class NemotronModel implements AutoCloseable {
         return chatResources;
     }
 
+    /**
+     * A raw continuation of {@code promptTokens} (no chat template), as {@code /v1/completions}: the text is
+     * handed to {@code text} exactly as decoded, cut at the first stop string; the returned reply has the
+     * finish reason, usage and token ids (its reasoning / content split is not the raw text). Runs on the
+     * engine with every other request; {@code cancelled} lets the caller stop it between tokens.
+     *
+     * @throws InvalidRequestException for an empty prompt or an id outside the vocabulary
+     * @throws ContextLengthExceededException when the prompt fills the context
+     */
+    public ChatReply complete(int[] promptTokens, Generation generation, java.util.function.Consumer<String> text,
+            java.util.function.BooleanSupplier cancelled) {
+        return RawCompletion.run(this, promptTokens, generation, text, cancelled);
+    }
+
     NativeSequence newNativeSequence() {
         return nativeModel.newSequence();
     }

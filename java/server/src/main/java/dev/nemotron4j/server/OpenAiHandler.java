@@ -7,6 +7,12 @@ import dev.nemotron4j.NemotronModel;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.errors.ErrorBody;
 import dev.nemotron4j.server.routes.ChatCompletionsRoute;
+import dev.nemotron4j.server.routes.CompletionsRoute;
+import dev.nemotron4j.server.routes.DetokenizeRoute;
+import dev.nemotron4j.server.routes.JsonBody;
+import dev.nemotron4j.server.routes.MetricsRoute;
+import dev.nemotron4j.server.routes.ServedCounters;
+import dev.nemotron4j.server.routes.TokenizeRoute;
 import dev.nemotron4j.server.routes.HealthRoute;
 import dev.nemotron4j.server.routes.ModelsRoute;
 import dev.nemotron4j.server.routes.Responses;
@@ -31,14 +37,28 @@ public final class OpenAiHandler implements HttpHandler {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private static final long DRAIN_POLL_MILLIS = 20;
+    /** What a 429 / 503 asks the client to wait: the queue moves within a few decode steps. */
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final byte[] apiKey;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
+    private final JsonBody body;
+
+    /** With the default body limit ({@link ServerOptions#DEFAULT_MAX_BODY_BYTES}). */
     public OpenAiHandler(NemotronModel model, String modelName, String apiKey) {
+        this(model, modelName, apiKey, ServerOptions.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public OpenAiHandler(NemotronModel model, String modelName, String apiKey, long maxBodyBytes) {
+        this.body = new JsonBody(mapper, maxBodyBytes);
+        ServedCounters served = new ServedCounters();
         for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName),
-                new ChatCompletionsRoute(mapper, model, modelName))) {
+                new ChatCompletionsRoute(mapper, body, model, modelName, served),
+                new CompletionsRoute(mapper, body, model, modelName, served),
+                new TokenizeRoute(mapper, body, model, modelName), new DetokenizeRoute(mapper, body, model, modelName),
+                new MetricsRoute(model, modelName, served))) {
             routes.put(route.path(), route);
         }
         this.apiKey = apiKey == null || apiKey.isEmpty() ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
@@ -52,11 +72,16 @@ public final class OpenAiHandler implements HttpHandler {
                 if (draining) {
                     throw new ApiException(503, "ServiceUnavailable", "the server is shutting down", null, null);
                 }
-                route(exchange).handle(exchange);
+                Route route = route(exchange);
+                body.checkDeclaredLength(exchange);
+                route.handle(exchange);
             } catch (UncheckedIOException e) {
                 // the client went away mid-stream: the generation has unwound and freed its sequence
             } catch (RuntimeException e) {
                 ApiException api = ErrorBody.fromRuntime(e);
+                if (api.status() == 429 || api.status() == 503) {
+                    exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+                }
                 Responses.json(exchange, mapper, api.status(), ErrorBody.json(mapper, api));
             }
         } finally {

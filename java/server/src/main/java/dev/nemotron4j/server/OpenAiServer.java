@@ -42,7 +42,8 @@ public final class OpenAiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        OpenAiHandler handler = new OpenAiHandler(model, options.modelName(), options.apiKey());
+        OpenAiHandler handler = new OpenAiHandler(model, options.modelName(), options.apiKey(),
+                options.maxBodyBytes());
         http.createContext("/", handler);
         http.setExecutor(workers);
         http.start();

@@ -1,7 +1,5 @@
 package dev.nemotron4j.server.routes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.nemotron4j.ChatOptions;
@@ -15,7 +13,6 @@ import dev.nemotron4j.server.sse.SseWriter;
 import dev.nemotron4j.server.wire.ChatRequest;
 import dev.nemotron4j.server.wire.ChatResponses;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.UUID;
 
 /**
@@ -27,11 +24,16 @@ public final class ChatCompletionsRoute implements Route {
     private final ObjectMapper mapper;
     private final NemotronModel model;
     private final String modelName;
+    private final JsonBody body;
+    private final ServedCounters counters;
 
-    public ChatCompletionsRoute(ObjectMapper mapper, NemotronModel model, String modelName) {
+    public ChatCompletionsRoute(ObjectMapper mapper, JsonBody body, NemotronModel model, String modelName,
+            ServedCounters counters) {
         this.mapper = mapper;
+        this.body = body;
         this.model = model;
         this.modelName = modelName;
+        this.counters = counters;
     }
 
     @Override
@@ -46,7 +48,7 @@ public final class ChatCompletionsRoute implements Route {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        ChatRequest request = ChatRequest.parse(readJson(exchange), model.generationDefaults());
+        ChatRequest request = ChatRequest.parse(body.read(exchange), model.generationDefaults());
         if (request.model() != null && !request.model().equals(modelName)) {
             throw ApiException.modelNotFound(request.model());
         }
@@ -60,6 +62,7 @@ public final class ChatCompletionsRoute implements Route {
             try (ChatSession chat = model.newChat(ChatOptions.defaults())) {
                 reply = chat.stream(request.messages(), request.generation(), text::push);
             }
+            counters.record(reply.usage(), reply.finishReason());
             Responses.json(exchange, mapper, 200,
                     responses.completion(text.whole(), reply.finishReason().wireName(), reply.usage()));
         }
@@ -80,6 +83,7 @@ public final class ChatCompletionsRoute implements Route {
                     sse.event(responses.chunk(null, piece, null));
                 }
             });
+            counters.record(reply.usage(), reply.finishReason());
             sse.event(responses.chunk(null, null, reply.finishReason().wireName()));
             if (request.includeUsage()) {
                 sse.event(responses.usageChunk(reply.usage()));
@@ -90,13 +94,5 @@ public final class ChatCompletionsRoute implements Route {
         }
         sse.done();
         exchange.close();
-    }
-
-    private JsonNode readJson(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            return mapper.readTree(in);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid JSON: " + e.getOriginalMessage(), null);
-        }
     }
 }

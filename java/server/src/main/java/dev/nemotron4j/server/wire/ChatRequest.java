@@ -31,21 +31,22 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("the request body must be a JSON object", null);
         }
-        String model = optionalText(body, "model");
+        String model = Fields.optionalText(body, "model");
         List<Map<String, Object>> messages = messages(body.get("messages"));
         refuseUnsupported(body);
         Generation generation;
         try {
-            generation = sampling(body, defaults).build();
+            generation = Fields.sampling(body, defaults).build();
         } catch (InvalidRequestException e) {
             throw ApiException.badRequest(e.getMessage(), null);
         }
-        boolean stream = body.path("stream").asBoolean(false);
-        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        boolean stream = Fields.bool(body, "stream");
+        boolean includeUsage = Fields.includeUsage(body);
         return new ChatRequest(model, messages, generation, stream, includeUsage);
     }
 
-    private static List<Map<String, Object>> messages(JsonNode node) {
+    /** The {@code messages} array (also {@code /tokenize}'s): string content, known roles. */
+    public static List<Map<String, Object>> messages(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw ApiException.badRequest("messages must be a non-empty array", "messages");
         }
@@ -78,92 +79,5 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         if (body.path("logprobs").asBoolean(false)) {
             throw ApiException.badRequest("logprobs are not supported by this server yet", "logprobs");
         }
-    }
-
-    private static Generation.Builder sampling(JsonNode body, Generation.Builder g) {
-        Double temperature = number(body, "temperature");
-        if (temperature != null) {
-            g.temperature(temperature);
-        }
-        Double topP = number(body, "top_p");
-        if (topP != null) {
-            g.topP(topP);
-        }
-        Integer topK = integer(body, "top_k");
-        if (topK != null) {
-            g.topK(topK < 0 ? 0 : topK);  // vLLM: -1 (or 0) = off
-        }
-        Integer maxTokens = integer(body, "max_completion_tokens");
-        if (maxTokens == null) {
-            maxTokens = integer(body, "max_tokens");
-        }
-        if (maxTokens != null) {
-            if (maxTokens < 1) {
-                throw ApiException.badRequest("max_tokens must be at least 1, got " + maxTokens, "max_tokens");
-            }
-            g.maxTokens(maxTokens);
-        }
-        JsonNode seed = body.get("seed");
-        if (seed != null && !seed.isNull()) {
-            if (!seed.canConvertToLong() || !seed.isIntegralNumber()) {
-                throw ApiException.badRequest("seed must be an integer", "seed");
-            }
-            g.seed(seed.asLong());
-        }
-        g.stop(stops(body.get("stop")));
-        return g;
-    }
-
-    private static List<String> stops(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (node.isTextual()) {
-            return List.of(node.asText());
-        }
-        if (node.isArray()) {
-            List<String> out = new ArrayList<>();
-            for (JsonNode s : node) {
-                if (!s.isTextual()) {
-                    throw ApiException.badRequest("stop must be a string or a list of strings", "stop");
-                }
-                out.add(s.asText());
-            }
-            return out;
-        }
-        throw ApiException.badRequest("stop must be a string or a list of strings", "stop");
-    }
-
-    private static String optionalText(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string", field);
-        }
-        return node.asText();
-    }
-
-    private static Double number(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isNumber()) {
-            throw ApiException.badRequest(field + " must be a number", field);
-        }
-        return node.asDouble();
-    }
-
-    private static Integer integer(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw ApiException.badRequest(field + " must be an integer", field);
-        }
-        return node.asInt();
     }
 }

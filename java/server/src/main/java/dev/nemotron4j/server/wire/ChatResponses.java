@@ -30,7 +30,7 @@ public final class ChatResponses {
         message.put("content", content);
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
-        root.set("usage", usage(usage));
+        root.set("usage", usage(mapper, usage));
         return root;
     }
 
@@ -55,7 +55,7 @@ public final class ChatResponses {
     public ObjectNode usageChunk(Usage usage) {
         ObjectNode root = head("chat.completion.chunk");
         root.putArray("choices");
-        root.set("usage", usage(usage));
+        root.set("usage", usage(mapper, usage));
         return root;
     }
 
@@ -68,7 +68,7 @@ public final class ChatResponses {
         return root;
     }
 
-    private ObjectNode usage(Usage usage) {
+    static ObjectNode usage(ObjectMapper mapper, Usage usage) {
         ObjectNode node = mapper.createObjectNode();
         node.put("prompt_tokens", usage.promptTokens());
         node.put("completion_tokens", usage.completionTokens());

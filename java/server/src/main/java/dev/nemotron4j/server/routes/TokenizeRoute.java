@@ -1,0 +1,84 @@
+package dev.nemotron4j.server.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.server.errors.ApiException;
+import dev.nemotron4j.server.wire.ChatRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /tokenize} as vLLM: {@code {"prompt": "..."}} (the text as is) or {@code {"messages": [...],
+ * "add_generation_prompt": true}} (rendered with the chat template first) → {@code {"tokens", "count",
+ * "max_model_len"}}.
+ */
+public final class TokenizeRoute implements Route {
+    private final ObjectMapper mapper;
+    private final JsonBody body;
+    private final NemotronModel model;
+    private final String modelName;
+
+    public TokenizeRoute(ObjectMapper mapper, JsonBody body, NemotronModel model, String modelName) {
+        this.mapper = mapper;
+        this.body = body;
+        this.model = model;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public String method() {
+        return "POST";
+    }
+
+    @Override
+    public String path() {
+        return "/tokenize";
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        JsonNode request = body.read(exchange);
+        if (request == null || !request.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object", null);
+        }
+        JsonNode name = request.get("model");
+        if (name != null && !name.isNull() && !name.asText().equals(modelName)) {
+            throw ApiException.modelNotFound(name.asText());
+        }
+        int[] tokens = model.chatResources().tokenizer().encode(text(request));
+        ObjectNode root = mapper.createObjectNode();
+        root.put("count", tokens.length);
+        root.put("max_model_len", model.config().maxPositionEmbeddings());
+        ArrayNode ids = root.putArray("tokens");
+        for (int id : tokens) {
+            ids.add(id);
+        }
+        root.putNull("token_strs");
+        Responses.json(exchange, mapper, 200, root);
+    }
+
+    private String text(JsonNode request) {
+        JsonNode prompt = request.get("prompt");
+        if (request.has("messages")) {
+            if (prompt != null) {
+                throw ApiException.badRequest("give prompt or messages, not both", "prompt");
+            }
+            List<Map<String, Object>> messages = ChatRequest.messages(request.get("messages"));
+            JsonNode add = request.get("add_generation_prompt");
+            if (add != null && !add.isNull() && !add.isBoolean()) {
+                throw ApiException.badRequest("add_generation_prompt must be a boolean", "add_generation_prompt");
+            }
+            boolean generationPrompt = add == null || add.isNull() || add.asBoolean();  // vLLM's default: true
+            return model.chatResources().render(messages, List.of(), Map.of(), generationPrompt);
+        }
+        if (prompt == null || !prompt.isTextual()) {
+            throw ApiException.badRequest("prompt must be a string (or give messages)", "prompt");
+        }
+        return prompt.asText();
+    }
+}
