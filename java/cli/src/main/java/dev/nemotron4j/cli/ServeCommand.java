@@ -14,13 +14,17 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the model over an OpenAI-compatible HTTP API (as `vllm serve`): GET /health, "
                 + "GET /v1/models, POST /v1/chat/completions (streamed with \"stream\": true). Without a reasoning "
-                + "parser the reasoning, </think> and the answer are all the message content, as vLLM returns them. "
+                + "parser the reasoning, </think> and the answer are all the message content, as vLLM returns them; with "
+                + "--reasoning-parser nemotron the reasoning is returned as reasoning_content and reasoning. "
                 + "Ctrl-C finishes the requests in flight, then stops."},
         footer = {"", "Example:", "  nemotron4j serve --model models/NVIDIA-Nemotron-Nano-9B-v2 --port 8000",
                 "  curl http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\",
                 "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2?\"}],\"max_tokens\":64}'"})
 final class ServeCommand implements Callable<Integer> {
     private static final int SHUTDOWN_WAIT_SECONDS = 10;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ModelOption model;
@@ -41,15 +45,38 @@ final class ServeCommand implements Callable<Integer> {
             description = "the model name clients send and /v1/models lists (default: the model folder's name)")
     String servedModelName;
 
+    @Option(names = "--reasoning-parser", paramLabel = "NAME",
+            description = "split the reasoning out of the content, returned as reasoning_content and reasoning "
+                    + "(as vLLM's): nemotron (alias nano_v2). Default: none, the whole text is the content")
+    String reasoningParser;
+
+    @Option(names = "--tool-call-parser", paramLabel = "NAME",
+            description = "accepted for vLLM compatibility (nemotron); tool calls are parsed whenever a request "
+                    + "gives tools")
+    String toolCallParser;
+
+    @Option(names = "--enable-auto-tool-choice",
+            description = "accepted for vLLM compatibility; tool_choice \"auto\" always works")
+    boolean enableAutoToolChoice;
+
     @Override
     public Integer call() throws Exception {
         Path directory = model.directory();
         String name = servedModelName != null ? servedModelName : directory.getFileName().toString();
         String key = apiKey != null ? apiKey : System.getenv("NEMOTRON4J_API_KEY");
+        if (reasoningParser != null && !ServerOptions.REASONING_PARSERS.contains(reasoningParser)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--reasoning-parser must be one of " + ServerOptions.REASONING_PARSERS + ", got " + reasoningParser);
+        }
+        if (toolCallParser != null && !toolCallParser.equals("nemotron")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--tool-call-parser must be nemotron, got " + toolCallParser);
+        }
+        ServerOptions options = new ServerOptions(host, port, key, name).withReasoningParser(reasoningParser);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (NemotronModel m = NemotronModel.load(directory, model.options());
-                OpenAiServer server = OpenAiServer.start(m, new ServerOptions(host, port, key, name))) {
+                OpenAiServer server = OpenAiServer.start(m, options)) {
             // Ctrl-C: drain the server, then let this thread close the model before the JVM halts.
             Thread hook = new Thread(() -> {
                 System.err.println("nemotron4j serve: shutting down (finishing requests in flight)");

@@ -52,10 +52,17 @@ public final class OpenAiHandler implements HttpHandler {
     }
 
     public OpenAiHandler(NemotronModel model, String modelName, String apiKey, long maxBodyBytes) {
-        this.body = new JsonBody(mapper, maxBodyBytes);
+        this(model, new ServerOptions(ServerOptions.DEFAULT_HOST, 0, apiKey, modelName, maxBodyBytes));
+    }
+
+    /** As {@code options} say (the host and port are the caller's server's business). */
+    public OpenAiHandler(NemotronModel model, ServerOptions options) {
+        String modelName = options.modelName();
+        String apiKey = options.apiKey();
+        this.body = new JsonBody(mapper, options.maxBodyBytes());
         ServedCounters served = new ServedCounters();
         for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName),
-                new ChatCompletionsRoute(mapper, body, model, modelName, served),
+                new ChatCompletionsRoute(mapper, body, model, modelName, served, options.splitsReasoning()),
                 new CompletionsRoute(mapper, body, model, modelName, served),
                 new TokenizeRoute(mapper, body, model, modelName), new DetokenizeRoute(mapper, body, model, modelName),
                 new MetricsRoute(model, modelName, served))) {

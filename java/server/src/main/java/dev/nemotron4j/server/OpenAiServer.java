@@ -42,8 +42,7 @@ public final class OpenAiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        OpenAiHandler handler = new OpenAiHandler(model, options.modelName(), options.apiKey(),
-                options.maxBodyBytes());
+        OpenAiHandler handler = new OpenAiHandler(model, options);
         http.createContext("/", handler);
         http.setExecutor(workers);
         http.start();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron4j.Generation;
 import dev.nemotron4j.server.errors.ApiException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reading typed fields of a request body, each error a 400 naming the field; and the sampling parameters
@@ -53,7 +57,89 @@ final class Fields {
             g.seed(seed.asLong());
         }
         g.stop(stops(body.get("stop")));
+        penalties(body, g);
+        Integer minTokens = integer(body, "min_tokens");
+        if (minTokens != null) {
+            if (minTokens < 0 || (maxTokens != null && minTokens > maxTokens)) {
+                throw ApiException.badRequest("min_tokens must be in [0, max_tokens], got " + minTokens, "min_tokens");
+            }
+            g.minTokens(minTokens);
+        }
+        JsonNode ignoreEos = body.get("ignore_eos");
+        if (ignoreEos != null && !ignoreEos.isNull()) {
+            g.ignoreEos(bool(body, "ignore_eos"));
+        }
+        JsonNode stopTokenIds = body.get("stop_token_ids");
+        if (stopTokenIds != null && !stopTokenIds.isNull()) {
+            Set<Integer> ids = new LinkedHashSet<>();
+            for (int id : CompletionRequest.tokenIds(stopTokenIds, "stop_token_ids")) {
+                ids.add(id);
+            }
+            g.stopTokenIds(ids);
+        }
+        JsonNode logitBias = body.get("logit_bias");
+        if (logitBias != null && !logitBias.isNull()) {
+            g.logitBias(logitBias(logitBias));
+        }
         return g;
+    }
+
+    /** vLLM's ranges: min_p in [0, 1], repetition_penalty > 0, presence / frequency in [-2, 2]. */
+    private static void penalties(JsonNode body, Generation.Builder g) {
+        Double minP = number(body, "min_p");
+        if (minP != null) {
+            if (!(minP >= 0 && minP <= 1)) {
+                throw ApiException.badRequest("min_p must be in [0, 1], got " + minP, "min_p");
+            }
+            g.minP(minP);
+        }
+        Double repetition = number(body, "repetition_penalty");
+        if (repetition != null) {
+            if (!(repetition > 0 && Double.isFinite(repetition))) {
+                throw ApiException.badRequest("repetition_penalty must be > 0, got " + repetition, "repetition_penalty");
+            }
+            g.repetitionPenalty(repetition);
+        }
+        Double presence = number(body, "presence_penalty");
+        if (presence != null) {
+            if (!(Math.abs(presence) <= 2)) {
+                throw ApiException.badRequest("presence_penalty must be in [-2, 2], got " + presence, "presence_penalty");
+            }
+            g.presencePenalty(presence);
+        }
+        Double frequency = number(body, "frequency_penalty");
+        if (frequency != null) {
+            if (!(Math.abs(frequency) <= 2)) {
+                throw ApiException.badRequest("frequency_penalty must be in [-2, 2], got " + frequency,
+                        "frequency_penalty");
+            }
+            g.frequencyPenalty(frequency);
+        }
+    }
+
+    /** OpenAI's {@code logit_bias}: token id (as a string key) → bias in [-100, 100]. */
+    private static Map<Integer, Float> logitBias(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest("logit_bias must be an object of token id → bias", "logit_bias");
+        }
+        Map<Integer, Float> out = new LinkedHashMap<>();
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw ApiException.badRequest("logit_bias keys must be token ids, got " + e.getKey(), "logit_bias");
+            }
+            double bias = e.getValue().asDouble(Double.NaN);
+            if (id < 0 || !e.getValue().isNumber() || Math.abs(bias) > 100) {
+                throw ApiException.badRequest("logit_bias needs token ids >= 0 with biases in [-100, 100]",
+                        "logit_bias");
+            }
+            out.put(id, (float) bias);
+        }
+        return out;
     }
 
     private static List<String> stops(JsonNode node) {
