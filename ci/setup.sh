@@ -10,6 +10,9 @@ command -v mvn   >/dev/null 2>&1 || need+=(maven)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v g++   >/dev/null 2>&1 || need+=(g++)
 command -v make  >/dev/null 2>&1 || need+=(make)
+# Node.js and npm: the openai npm client tests of the server (java/server/client-tests) run in `verify`
+command -v node  >/dev/null 2>&1 || need+=(nodejs)
+command -v npm   >/dev/null 2>&1 || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
@@ -30,6 +33,13 @@ if [ "$java_major" -lt 17 ]; then
   exit 1
 fi
 echo "setup: java $(javac -version 2>&1 | awk '{print $2}'), $(mvn -B -v 2>/dev/null | head -1 | awk '{print $1" "$2" "$3}'), cmake $cmake_version, $(g++ --version | head -1)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: node $(node -v) is too old for the openai client tests; Node.js 20 or newer is needed" \
+    "(e.g. from https://deb.nodesource.com or nvm)" >&2
+  exit 1
+fi
+echo "setup: node $(node -v), npm $(npm -v)"
 if command -v nvcc >/dev/null 2>&1; then
   echo "setup: nvcc found: CUDA kernels will be compiled (the CUDA backend is linked only where cuBLAS exists)"
 fi
