@@ -25,6 +25,13 @@ public final class ApiException extends RuntimeException {
     }
 
     /** 404 for a model this server does not serve (vLLM's NotFoundError). */
+    /** Refuses a request that names a model other than the served one (no name: the served one). */
+    public static void requireServedModel(String requested, String served) {
+        if (requested != null && !requested.equals(served)) {
+            throw modelNotFound(requested);
+        }
+    }
+
     public static ApiException modelNotFound(String model) {
         return new ApiException(404, "NotFoundError", "The model `" + model + "` does not exist.", "model",
                 "model_not_found");

@@ -47,9 +47,7 @@ public final class CompletionsRoute implements Route {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         CompletionRequest request = CompletionRequest.parse(body.read(exchange), model.generationDefaults());
-        if (request.model() != null && !request.model().equals(modelName)) {
-            throw ApiException.modelNotFound(request.model());
-        }
+        ApiException.requireServedModel(request.model(), modelName);
         int[] prompt = request.promptTokens(model.chatResources().tokenizer()::encode);
         checkPrompt(prompt);
         var responses = new CompletionResponses(mapper, "cmpl-" + UUID.randomUUID().toString().replace("-", ""),

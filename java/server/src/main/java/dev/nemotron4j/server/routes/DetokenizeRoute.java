@@ -35,14 +35,9 @@ public final class DetokenizeRoute implements Route {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        JsonNode request = body.read(exchange);
-        if (request == null || !request.isObject()) {
-            throw ApiException.badRequest("the request body must be a JSON object", null);
-        }
+        JsonNode request = body.readObject(exchange);
         JsonNode name = request.get("model");
-        if (name != null && !name.isNull() && !name.asText().equals(modelName)) {
-            throw ApiException.modelNotFound(name.asText());
-        }
+        ApiException.requireServedModel(name == null || name.isNull() ? null : name.asText(), modelName);
         int[] tokens = CompletionRequest.tokenIds(request.get("tokens"), "tokens");
         int vocab = model.config().vocabSize();
         for (int id : tokens) {

@@ -38,6 +38,15 @@ public final class JsonBody {
         }
     }
 
+    /** The body as a JSON object; anything else is a 400. */
+    public JsonNode readObject(HttpExchange exchange) throws IOException {
+        JsonNode request = read(exchange);
+        if (request == null || !request.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object", null);
+        }
+        return request;
+    }
+
     public JsonNode read(HttpExchange exchange) throws IOException {
         checkDeclaredLength(exchange);
         byte[] bytes;

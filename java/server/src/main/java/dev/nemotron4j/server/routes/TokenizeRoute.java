@@ -42,14 +42,9 @@ public final class TokenizeRoute implements Route {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        JsonNode request = body.read(exchange);
-        if (request == null || !request.isObject()) {
-            throw ApiException.badRequest("the request body must be a JSON object", null);
-        }
+        JsonNode request = body.readObject(exchange);
         JsonNode name = request.get("model");
-        if (name != null && !name.isNull() && !name.asText().equals(modelName)) {
-            throw ApiException.modelNotFound(name.asText());
-        }
+        ApiException.requireServedModel(name == null || name.isNull() ? null : name.asText(), modelName);
         int[] tokens = model.chatResources().tokenizer().encode(text(request));
         ObjectNode root = mapper.createObjectNode();
         root.put("count", tokens.length);
