@@ -13,13 +13,14 @@ const START_TIMEOUT_MS = 60_000;
 // serve's startup line on stderr: "nemotron4j serve: NAME on http://HOST:PORT (device ...)"
 const LISTENING = /nemotron4j serve: (\S+) on (http:\/\/[^\s]+:\d+)/;
 
-/** Returns { baseURL, origin, model, stop() }; baseURL ends in /v1. */
-export async function startServer() {
+/** Returns { baseURL, origin, model, stop() }; baseURL ends in /v1. extraArgs go after serve's own. */
+export async function startServer(extraArgs = []) {
   if (!existsSync(JAR)) {
     throw new Error(`${JAR} is missing: build it first (mvn -B -DskipTests package)`);
   }
   const args = ["-jar", JAR, "serve", "--port", "0", "--api-key", API_KEY];
   if (process.env.NEMOTRON4J_MODEL) args.push("--model", process.env.NEMOTRON4J_MODEL);
+  args.push(...extraArgs);
   const child = spawn("java", args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "pipe"] });
   let log = "";
   const started = new Promise((resolveStart, rejectStart) => {

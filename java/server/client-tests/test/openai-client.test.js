@@ -120,10 +120,130 @@ describe("chat completions", () => {
     assert.ok(Date.now() - start < AFTER_ABORT_LIMIT_MS, `took ${Date.now() - start} ms after an abort`);
   });
 
-  test.todo("tools: tool_calls returned for a tools request (server does not parse tool calls yet)");
-  test.todo("--reasoning-parser nemotron: reasoning_content and reasoning split out (not implemented yet)");
-  test.todo("the seed's two-call ThinkingBudgetClient flow with thinking_token_budget, "
-    + "second call's cached_tokens > 0 (thinking_token_budget not implemented yet)");
+  // ChatFeaturesIT's tools request: a tool schema and a tool-call history, greedy.
+  const ADD_TOOL = [{ type: "function", function: { name: "add", description: "adds two numbers",
+    parameters: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } } } }];
+  const TOOL_HISTORY = [...QUESTION,
+    { role: "assistant", content: "", tool_calls: [{ id: "call_1", type: "function",
+      function: { name: "add", arguments: "{\"a\":2,\"b\":3}" } }] },
+    { role: "tool", tool_call_id: "call_1", content: "5" }];
+
+  /** Either a tool call (name of a given tool, JSON arguments) or a plain message, as finish_reason says. */
+  function assertToolsReply(choice) {
+    assert.ok(["stop", "length", "tool_calls"].includes(choice.finish_reason), choice.finish_reason);
+    const calls = choice.message.tool_calls ?? [];
+    assert.equal(choice.finish_reason === "tool_calls", calls.length > 0);
+    for (const call of calls) {
+      assert.equal(call.type, "function");
+      assert.equal(call.function.name, "add");
+      assert.equal(typeof JSON.parse(call.function.arguments), "object");
+      assert.ok(call.id.length > 0);
+    }
+    if (calls.length === 0) assert.equal(typeof choice.message.content, "string");
+  }
+
+  test("tools: a tool call or a plain message, well-formed and the same on every greedy run", async () => {
+    for (const messages of [TOOL_HISTORY, QUESTION]) {
+      const request = { model: server.model, messages, tools: ADD_TOOL, ...GREEDY };
+      const first = await client.chat.completions.create(request);
+      assertToolsReply(first.choices[0]);
+      const again = await client.chat.completions.create(request);
+      assert.deepEqual(again.choices[0].message.tool_calls?.map((c) => c.function),
+        first.choices[0].message.tool_calls?.map((c) => c.function));
+      assert.equal(again.choices[0].message.content, first.choices[0].message.content);
+      assert.equal(again.choices[0].finish_reason, first.choices[0].finish_reason);
+    }
+  });
+
+  describe("with --reasoning-parser nemotron", () => {
+    let parsing;
+    let parsingClient;
+
+    before(async () => {
+      parsing = await startServer(["--reasoning-parser", "nemotron"]);
+      parsingClient = new OpenAI({ baseURL: parsing.baseURL, apiKey: API_KEY, maxRetries: 0, timeout: 120_000 });
+    });
+
+    after(async () => {
+      await parsing?.stop();
+    });
+
+    async function tokenize(origin, body) {
+      const res = await fetch(`${origin}/tokenize`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()).tokens;
+    }
+
+    test("reasoning_content and reasoning split out; the plain server's content is both around </think>",
+      async () => {
+        // Long enough for the tiny model to close its reasoning and answer.
+        const request = { model: parsing.model, messages: QUESTION, ...GREEDY, max_tokens: 160 };
+        const message = (await parsingClient.chat.completions.create(request)).choices[0].message;
+        const whole = (await client.chat.completions.create(request)).choices[0].message.content;
+        assert.equal(typeof message.reasoning_content, "string");
+        assert.ok(message.reasoning_content.length > 0, "the bundled model's template starts in reasoning");
+        assert.equal(message.reasoning, message.reasoning_content);
+        assert.ok(!(message.content ?? "").includes("</think>"), message.content);
+        assert.equal(message.reasoning_content.includes("</think>"), false);
+        const cut = whole.indexOf("</think>");
+        assert.ok(cut >= 0, `no </think> in the plain reply: ${whole}`);
+        assert.equal(whole.slice(0, cut).trim(), message.reasoning_content.trim());
+        assert.equal(whole.slice(cut + "</think>".length).trim(), (message.content ?? "").trim());
+
+        const stream = await parsingClient.chat.completions.create({ ...request, stream: true });
+        let reasoning = "";
+        let alias = "";
+        let content = "";
+        for await (const chunk of stream) {
+          for (const choice of chunk.choices) {
+            reasoning += choice.delta?.reasoning_content ?? "";
+            alias += choice.delta?.reasoning ?? "";
+            content += choice.delta?.content ?? "";
+          }
+        }
+        assert.equal(alias, reasoning);
+        assert.equal(reasoning.trim(), message.reasoning_content.trim());
+        assert.equal(content.trim(), (message.content ?? "").trim());
+      });
+
+    // NVIDIA's ThinkingBudgetClient for Nemotron Nano 2: reason up to a budget, then close the reasoning
+    // and let the model answer through /v1/completions on the same prefix.
+    test("the seed's two-call thinking-budget flow: call 2 reuses call 1's prefill (cached_tokens > 0)",
+      async () => {
+        const budget = 6;
+        const first = await parsingClient.chat.completions.create(
+          { model: parsing.model, messages: QUESTION, temperature: 0, seed: 7, max_tokens: budget });
+        const reasoning = first.choices[0].message.reasoning_content ?? first.choices[0].message.content ?? "";
+        assert.ok(reasoning.length > 0, "call 1 reasoned");
+        const prompt = [
+          ...await tokenize(parsing.origin, { messages: QUESTION, add_generation_prompt: true }),
+          ...await tokenize(parsing.origin, { prompt: reasoning }),
+          ...await tokenize(parsing.origin, { prompt: ".\n</think>\n\n" }),
+        ];
+        const second = await parsingClient.completions.create(
+          { model: parsing.model, prompt, temperature: 0, seed: 7, max_tokens: 16 });
+        assert.ok(second.choices[0].text.length > 0, "call 2 answered");
+        assert.equal(second.usage.prompt_tokens, prompt.length);
+        assert.ok(second.usage.prompt_tokens_details?.cached_tokens > 0,
+          `cached_tokens: ${JSON.stringify(second.usage)}`);
+      });
+
+    test("one call with thinking_token_budget: reasoning_tokens within the budget and the forced close",
+      async () => {
+        const budget = 4;
+        const closing = (await tokenize(parsing.origin, { prompt: ".\n</think>\n\n" })).length;
+        const reply = await parsingClient.chat.completions.create(
+          { model: parsing.model, messages: QUESTION, ...GREEDY, thinking_token_budget: budget });
+        const reasoningTokens = reply.usage.completion_tokens_details.reasoning_tokens;
+        assert.ok(reasoningTokens > 0 && reasoningTokens <= budget + closing, `reasoning_tokens ${reasoningTokens}`);
+        assert.ok(reply.choices[0].message.reasoning_content.length > 0);
+        assert.ok(!(reply.choices[0].message.content ?? "").includes("</think>"));
+      });
+  });
 });
 
 describe("completions", () => {

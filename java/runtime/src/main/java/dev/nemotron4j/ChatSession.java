@@ -70,6 +70,22 @@ public final class ChatSession implements AutoCloseable {
      * "content":…}} answering the last reply's tool calls) and streams the reply to them.
      */
     public ChatReply stream(List<Map<String, Object>> newMessages, Generation generation, Consumer<Delta> listener) {
+        return stream(newMessages, generation, listener, () -> false);
+    }
+
+    /**
+     * As {@link #stream(List, Generation, Consumer)}, stopped when {@code cancelled} turns true (e.g. the
+     * client of a server went away). The engine polls it while the request is queued and between prefill
+     * chunks, and the generation loop before every step; once it is true the sequence is freed at once and
+     * the reply ends with {@link FinishReason#CANCELLED} and the text so far (the conversation still records
+     * it). {@code cancelled} is called from the engine thread as well as this one: it must be cheap and
+     * thread-safe (a volatile flag).
+     */
+    public ChatReply stream(List<Map<String, Object>> newMessages, Generation generation, Consumer<Delta> listener,
+            BooleanSupplier cancelled) {
+        if (cancelled == null) {
+            throw new InvalidRequestException("cancelled must not be null");
+        }
         if (newMessages == null || newMessages.isEmpty()) {
             throw new InvalidRequestException("no messages to send");
         }
@@ -80,7 +96,7 @@ public final class ChatSession implements AutoCloseable {
             }
             copies.add(new LinkedHashMap<>(m));
         }
-        return turn(copies, generation, listener, () -> false);
+        return turn(copies, generation, listener, cancelled);
     }
 
     /** A tool's result for one of the last reply's calls, as the message to send back. */

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,39 @@ class ChatSessionIT {
         model.engine().clearPrefixCache();
         assertEquals(live, model.liveSequences());
         assertThrows(IllegalStateException.class, () -> chat.send("again", GREEDY));
+    }
+
+    @Test
+    void aMessageStreamStopsAndFreesItsSequenceWhenCancelled() throws Exception {
+        model.engine().clearPrefixCache();
+        int live = model.liveSequences();
+        try (ChatSession chat = thinkingChat()) {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            CountDownLatch firstDelta = new CountDownLatch(1);
+            CompletableFuture<ChatReply> reply = CompletableFuture.supplyAsync(() -> chat.stream(
+                    List.of(Map.of("role", "user", "content", "What is 2+2?")),
+                    Generation.builder().greedy().maxTokens(4000).ignoreEos(true).build(),
+                    delta -> firstDelta.countDown(), cancelled::get));
+            assertTrue(firstDelta.await(30, TimeUnit.SECONDS));
+            cancelled.set(true);
+            ChatReply stopped = reply.get(10, TimeUnit.SECONDS);
+            assertEquals(FinishReason.CANCELLED, stopped.finishReason());
+            assertTrue(stopped.tokenIds().size() < 4000, "generation stopped early");
+            assertEquals(0, model.engine().stats().running(), "the reply left the engine");
+        }
+        model.engine().clearPrefixCache();
+        assertEquals(live, model.liveSequences(), "nothing but prefix snapshots was kept");
+    }
+
+    @Test
+    void aMessageStreamCancelledBeforeItStartsDrawsNothing() {
+        try (ChatSession chat = thinkingChat()) {
+            ChatReply reply = chat.stream(List.of(Map.of("role", "user", "content", "Hi")), GREEDY, delta -> {},
+                    () -> true);
+            assertEquals(FinishReason.CANCELLED, reply.finishReason());
+            assertTrue(reply.tokenIds().isEmpty());
+            assertEquals(0, model.engine().stats().running());
+        }
     }
 
     @Test

@@ -195,4 +195,47 @@ class ServerEndpointsIT {
         assertEquals(413, response.statusCode(), response.body());
         assertTrue(JSON.readTree(response.body()).get("error").get("message").asText().contains("limit"));
     }
+
+    @Test
+    void aClientThatDisconnectsMidStreamCancelsItsChat() throws Exception {
+        assertDisconnectCancels("/v1/chat/completions", Map.of("model", BundledModel.NAME, "stream", true,
+                "messages", List.of(Map.of("role", "user", "content", "Count to a thousand.")),
+                "temperature", 0, "max_tokens", 3000, "ignore_eos", true));
+    }
+
+    @Test
+    void aClientThatDisconnectsMidStreamCancelsItsCompletion() throws Exception {
+        assertDisconnectCancels("/v1/completions", Map.of("model", BundledModel.NAME, "stream", true,
+                "prompt", PROMPT, "temperature", 0, "max_tokens", 3000, "ignore_eos", true));
+    }
+
+    /** Opens a stream over a raw socket, reads its first event, hangs up: the request must leave the engine. */
+    private static void assertDisconnectCancels(String path, Map<String, Object> body) throws Exception {
+        byte[] json = JSON.writeValueAsBytes(body);
+        long sampledAtClose;
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + json.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(json);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("data: {")) {
+                int b = in.read();
+                assertTrue(b >= 0, "the stream ended before its first event: " + seen);
+                seen.append((char) b);
+            }
+            assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+            sampledAtClose = model.counters().tokensSampled();
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (model.engine().stats().running() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, model.engine().stats().running(), "the request left the engine within 2 s");
+        assertEquals(0, model.engine().stats().waiting());
+        assertTrue(model.counters().tokensSampled() - sampledAtClose < 2500, "generation stopped");
+    }
 }

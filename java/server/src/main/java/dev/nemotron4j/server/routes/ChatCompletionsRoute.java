@@ -84,8 +84,17 @@ public final class ChatCompletionsRoute implements Route {
      * the runtime returns with the finished reply, ride the chunk that carries the finish reason.
      */
     private void stream(HttpExchange exchange, ChatRequest request, ChatResponses responses) throws IOException {
-        SseWriter sse = SseWriter.open(exchange, mapper);
-        try (ChatSession chat = model.newChat(request.chatOptions())) {
+        try (SseWriter sse = SseWriter.open(exchange, mapper);
+                ChatSession chat = model.newChat(request.chatOptions())) {
+            streamReply(sse, chat, request, responses);
+            sse.done();
+        }
+        exchange.close();
+    }
+
+    /** The client going away (its writer's watcher notices) cancels the request wherever it is. */
+    private void streamReply(SseWriter sse, ChatSession chat, ChatRequest request, ChatResponses responses) {
+        try {
             sse.event(responses.chunk("assistant", "", null));
             GeneratedText text = new GeneratedText();
             int[] toolIndex = {0};
@@ -97,7 +106,7 @@ public final class ChatCompletionsRoute implements Route {
                 if (!piece.isEmpty()) {
                     sse.event(responses.chunk(piece, null, null));
                 }
-            });
+            }, sse::clientGone);
             counters.record(reply.usage(), reply.finishReason());
             sse.event(responses.chunk(responses.delta("", "", List.of(), 0), logprobs(request, reply, responses),
                     reply.finishReason().wireName()));
@@ -108,8 +117,6 @@ public final class ChatCompletionsRoute implements Route {
             ApiException api = ErrorBody.fromRuntime(e);
             sse.event(ErrorBody.json(mapper, api));
         }
-        sse.done();
-        exchange.close();
     }
 
     private ObjectNode logprobs(ChatRequest request, ChatReply reply, ChatResponses responses) {

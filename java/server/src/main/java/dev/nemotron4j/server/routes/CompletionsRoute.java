@@ -82,10 +82,18 @@ public final class CompletionsRoute implements Route {
     /** As the chat route: an error after the 200 ends the stream with an error event, then {@code [DONE]}. */
     private void stream(HttpExchange exchange, CompletionRequest request, int[] prompt, CompletionResponses responses)
             throws IOException {
-        SseWriter sse = SseWriter.open(exchange, mapper);
+        try (SseWriter sse = SseWriter.open(exchange, mapper)) {
+            streamReply(sse, request, prompt, responses);
+            sse.done();
+        }
+        exchange.close();
+    }
+
+    /** The client going away (its writer's watcher notices) cancels the request wherever it is. */
+    private void streamReply(SseWriter sse, CompletionRequest request, int[] prompt, CompletionResponses responses) {
         try {
             ChatReply reply = model.complete(prompt, request.generation(),
-                    piece -> sse.event(responses.chunk(piece, null)), () -> false);
+                    piece -> sse.event(responses.chunk(piece, null)), sse::clientGone);
             counters.record(reply.usage(), reply.finishReason());
             sse.event(responses.chunk("", reply.finishReason().wireName()));
             if (request.includeUsage()) {
@@ -94,7 +102,5 @@ public final class CompletionsRoute implements Route {
         } catch (ApiException | NemotronException e) {
             sse.event(ErrorBody.json(mapper, ErrorBody.fromRuntime(e)));
         }
-        sse.done();
-        exchange.close();
     }
 }
