@@ -189,6 +189,15 @@ nemotron::SamplingParams sampling_params(const nt_sampling& params, const std::v
   return p;
 }
 
+// A draw as the C API returns it.
+void copy_result(const nemotron::SampleResult& r, nt_sample_result* out) {
+  out->token = r.token;
+  out->logprob = r.logprob;
+  out->n_top = r.n_top;
+  std::copy(r.top_ids, r.top_ids + r.n_top, out->top_ids);
+  std::copy(r.top_logprobs, r.top_logprobs + r.n_top, out->top_logprobs);
+}
+
 void sample_one(nt_sequence* seq, const nt_sampling* params, nt_sample_result* result) {
   require(seq && params && result, NT_INVALID_ARGUMENT, "sampling: null argument");
   check_usable(seq);
@@ -199,11 +208,7 @@ void sample_one(nt_sequence* seq, const nt_sampling* params, nt_sample_result* r
   thread_local nemotron::cpu::SamplingWorkspace workspace;
   const nemotron::SampleResult r = nemotron::cpu::sample(
       seq->last_logits.data(), static_cast<int64_t>(seq->last_logits.size()), p, workspace);
-  result->token = r.token;
-  result->logprob = r.logprob;
-  result->n_top = r.n_top;
-  std::copy(r.top_ids, r.top_ids + r.n_top, result->top_ids);
-  std::copy(r.top_logprobs, r.top_logprobs + r.n_top, result->top_logprobs);
+  copy_result(r, result);
 }
 
 // Draws for sequences whose last logits are on the device, in one batch there; the others on the host.
@@ -232,13 +237,7 @@ void sample_with_device(nt_model& model, nt_sequence* const* sequences, const nt
   std::vector<nemotron::SampleResult> drawn(which.size());
   model.device->sample(slots.data(), on_device.data(), static_cast<int64_t>(which.size()), drawn.data());
   for (size_t k = 0; k < which.size(); ++k) {
-    const nemotron::SampleResult& r = drawn[k];
-    nt_sample_result* out = results + which[k];
-    out->token = r.token;
-    out->logprob = r.logprob;
-    out->n_top = r.n_top;
-    std::copy(r.top_ids, r.top_ids + r.n_top, out->top_ids);
-    std::copy(r.top_logprobs, r.top_logprobs + r.n_top, out->top_logprobs);
+    copy_result(drawn[k], results + which[k]);
   }
 }
 
