@@ -62,7 +62,8 @@ public final class ChatSession implements AutoCloseable {
 
     /** Sends a user message, streaming the reply's deltas to {@code listener} on this thread. */
     public ChatReply stream(String userMessage, Generation generation, Consumer<Delta> listener) {
-        return turn(List.of(message("user", checkedText(userMessage))), generation, listener, () -> false);
+        return turn(List.of(message("user", checkedText(userMessage))), generation, listener, () -> false,
+                ReplyStart.NEW_ASSISTANT_MESSAGE);
     }
 
     /**
@@ -83,6 +84,21 @@ public final class ChatSession implements AutoCloseable {
      */
     public ChatReply stream(List<Map<String, Object>> newMessages, Generation generation, Consumer<Delta> listener,
             BooleanSupplier cancelled) {
+        return stream(newMessages, generation, listener, cancelled, ReplyStart.NEW_ASSISTANT_MESSAGE);
+    }
+
+    /**
+     * As {@link #stream(List, Generation, Consumer, BooleanSupplier)}, with the reply starting where
+     * {@code start} says: a new assistant message (the other overloads), the final assistant message
+     * continued (its text so far is part of the prompt; the conversation then records the two joined), or
+     * the conversation rendered without a generation prompt. Only a new assistant message leaves a
+     * snapshot for the next turn.
+     */
+    public ChatReply stream(List<Map<String, Object>> newMessages, Generation generation, Consumer<Delta> listener,
+            BooleanSupplier cancelled, ReplyStart start) {
+        if (start == null) {
+            throw new InvalidRequestException("start must not be null");
+        }
         if (cancelled == null) {
             throw new InvalidRequestException("cancelled must not be null");
         }
@@ -96,7 +112,7 @@ public final class ChatSession implements AutoCloseable {
             }
             copies.add(new LinkedHashMap<>(m));
         }
-        return turn(copies, generation, listener, cancelled);
+        return turn(copies, generation, listener, cancelled, start);
     }
 
     /** A tool's result for one of the last reply's calls, as the message to send back. */
@@ -118,7 +134,7 @@ public final class ChatSession implements AutoCloseable {
             Thread worker = new Thread(() -> {
                 try {
                     turn(List.of(message("user", checkedText(userMessage))), generation, publisher::submit,
-                            () -> publisher.getNumberOfSubscribers() == 0);
+                            () -> publisher.getNumberOfSubscribers() == 0, ReplyStart.NEW_ASSISTANT_MESSAGE);
                     publisher.close();
                 } catch (RuntimeException e) {
                     publisher.closeExceptionally(e);
@@ -148,15 +164,18 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private synchronized ChatReply turn(List<Map<String, Object>> newMessages, Generation generation,
-            Consumer<Delta> listener, BooleanSupplier cancelled) {
+            Consumer<Delta> listener, BooleanSupplier cancelled, ReplyStart start) {
         checkOpen();
         List<Map<String, Object>> next = new ArrayList<>(messages);
         next.addAll(newMessages);
-        String history = renderer.render(next, options.tools(), options.templateKwargs(), false);
-        String prompt = renderer.render(next, options.tools(), options.templateKwargs(), true);
+        String prompt = renderer.render(next, options.tools(), options.templateKwargs(), start);
         int[] promptTokens = resources.tokenizer().encode(prompt);
-        int[] historyTokens = prompt.startsWith(history) ? resources.tokenizer().encode(history) : new int[0];
-        if (!startsWith(promptTokens, historyTokens)) {
+        int[] historyTokens = new int[0];
+        if (start == ReplyStart.NEW_ASSISTANT_MESSAGE) {
+            String history = renderer.render(next, options.tools(), options.templateKwargs(), false);
+            historyTokens = prompt.startsWith(history) ? resources.tokenizer().encode(history) : new int[0];
+        }
+        if (!startsWith(promptTokens, historyTokens) || historyTokens.length == promptTokens.length) {
             historyTokens = new int[0];  // the template's history is not a token prefix: no split point
         }
         int context = model.config().maxPositionEmbeddings();
@@ -173,12 +192,23 @@ public final class ChatSession implements AutoCloseable {
                 sequence.markSnapshot();
             }
             sequence.feed(Arrays.copyOfRange(promptTokens, historyTokens.length, promptTokens.length));
-            // The Nemotron template pre-fills "<think>\n" when reasoning is on: the reply starts inside it.
-            boolean startsInReasoning = prompt.stripTrailing().endsWith("<think>");
+            // Without a generation prompt the model writes the next header itself: the split starts in content.
+            boolean startsInReasoning = start != ReplyStart.NO_GENERATION_PROMPT && startsInReasoning(prompt);
             ChatReply reply = generate(sequence, generation, promptTokens, startsInReasoning, listener, cancelled);
             messages.clear();
             messages.addAll(next);
-            messages.add(assistantMessage(reply));
+            if (start == ReplyStart.CONTINUE_FINAL_MESSAGE) {
+                // The continued text joins the final message (reasoning is dropped from history anyway).
+                Map<String, Object> last = messages.remove(messages.size() - 1);
+                Object before = last.get("content");
+                Map<String, Object> joined = assistantMessage(reply);
+                if (!startsInReasoning && before instanceof String text) {
+                    joined.put("content", text + reply.content());
+                }
+                messages.add(joined);
+            } else {
+                messages.add(assistantMessage(reply));
+            }
             return reply;
         }
     }
@@ -223,6 +253,16 @@ public final class ChatSession implements AutoCloseable {
             m.put("tool_calls", calls);
         }
         return m;
+    }
+
+    /**
+     * The reply starts inside reasoning when the prompt's last {@code <think>} is still open: the Nemotron
+     * template pre-fills {@code "<think>\n"} for a new turn with reasoning on ({@code "<think></think>"}
+     * with it off), and a continued final message may stop inside its reasoning.
+     */
+    private static boolean startsInReasoning(String prompt) {
+        int open = prompt.lastIndexOf("<think>");
+        return open >= 0 && prompt.indexOf("</think>", open) < 0;
     }
 
     private static Map<String, Object> message(String role, String content) {

@@ -5,16 +5,24 @@ import java.util.List;
 /**
  * One streamed piece of a reply: new reasoning text, new answer text, tool calls that completed, and on
  * the last delta the finish reason. Concatenating every delta's reasoning (content) gives the reply's
- * reasoning (content) up to surrounding whitespace.
+ * reasoning (content) up to surrounding whitespace, which the split trims.
+ *
+ * @param text the same step's text exactly as generated, reasoning, {@code </think>} and answer in one
+ *             stream (cut at a stop string; with tools, a parsed tool-call block left out and the text
+ *             around it trimmed as in {@code content}): what vLLM returns as {@code content} without a
+ *             reasoning parser
  */
-public record Delta(String reasoning, String content, List<ToolCall> toolCalls, FinishReason finishReason) {
+public record Delta(String reasoning, String content, List<ToolCall> toolCalls, FinishReason finishReason,
+        String text) {
     public Delta {
         reasoning = reasoning == null ? "" : reasoning;
         content = content == null ? "" : content;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        text = text == null ? "" : text;
     }
 
     public boolean isEmpty() {
-        return reasoning.isEmpty() && content.isEmpty() && toolCalls.isEmpty() && finishReason == null;
+        return reasoning.isEmpty() && content.isEmpty() && toolCalls.isEmpty() && finishReason == null
+                && text.isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.nemotron4j.chat;
 
+import dev.nemotron4j.ReplyStart;
 import dev.nemotron4j.chat.template.ChatTemplate;
 import dev.nemotron4j.chat.template.RenderRequest;
 import java.nio.file.Path;
@@ -27,5 +28,13 @@ public final class PromptRenderer {
             boolean addGenerationPrompt) {
         return template.render(RenderRequest.builder().messages(messages).tools(tools).templateKwargs(kwargs)
                 .addGenerationPrompt(addGenerationPrompt).build());
+    }
+
+    /** The prompt whose end is {@code start}: a new assistant turn, the final message left open, or neither. */
+    public String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools, Map<String, Object> kwargs,
+            ReplyStart start) {
+        return template.render(RenderRequest.builder().messages(messages).tools(tools).templateKwargs(kwargs)
+                .addGenerationPrompt(start == ReplyStart.NEW_ASSISTANT_MESSAGE)
+                .continueFinalMessage(start == ReplyStart.CONTINUE_FINAL_MESSAGE).build());
     }
 }

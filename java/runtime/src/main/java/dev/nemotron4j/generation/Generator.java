@@ -53,6 +53,8 @@ public final class Generator {
 
     private final ReasoningParser reasoning;
     private final ToolCallParser tools = new ToolCallParser();
+    /** Takes tool-call blocks out of the exact text (its calls are the same ones; only its content is used). */
+    private final ToolCallParser rawTools = new ToolCallParser();
     private final StopMatcher stops;
     private final ThinkingBudget budget;
     private final long outputStart;
@@ -172,20 +174,25 @@ public final class Generator {
             return;
         }
         StopResult stop = stops.push(piece);
-        emit(reasoning.push(stop.text()), false);
+        emit(reasoning.push(stop.text()), stop.text(), false);
         if (stop.stopped()) {
             finish = FinishReason.STOP;
         }
     }
 
-    private void emit(ReasoningSplit split, boolean last) {
-        ToolCallSplit content = setup.parseTools()
-                ? (last ? merge(tools.push(split.content()), tools.finish()) : tools.push(split.content()))
+    /** {@code exact} is the same text as {@code split}, before the reasoning split trimmed it. */
+    private void emit(ReasoningSplit split, String exact, boolean last) {
+        ToolCallSplit content = setup.parseTools() ? parseTools(tools, split.content(), last)
                 : new ToolCallSplit(split.content(), List.of());
-        Delta delta = new Delta(split.reasoning(), content.content(), content.toolCalls(), null);
+        String text = setup.parseTools() ? parseTools(rawTools, exact, last).content() : exact;
+        Delta delta = new Delta(split.reasoning(), content.content(), content.toolCalls(), null, text);
         if (!delta.isEmpty()) {
             listener.accept(delta);
         }
+    }
+
+    private static ToolCallSplit parseTools(ToolCallParser parser, String text, boolean last) {
+        return last ? merge(parser.push(text), parser.finish()) : parser.push(text);
     }
 
     private static ToolCallSplit merge(ToolCallSplit a, ToolCallSplit b) {
@@ -199,14 +206,15 @@ public final class Generator {
         if (finish != FinishReason.STOP || !stops.stopped()) {
             StopResult tail = stops.push(text.flush());
             StopResult rest = stops.finish();
-            emit(reasoning.push(tail.text() + rest.text()), false);
+            String exact = tail.text() + rest.text();
+            emit(reasoning.push(exact), exact, false);
         }
-        emit(reasoning.finish(), true);
+        emit(reasoning.finish(), "", true);
         List<ToolCall> calls = setup.parseTools() ? tools.toolCalls() : List.of();
         if (!calls.isEmpty() && finish == FinishReason.STOP) {
             finish = FinishReason.TOOL_CALLS;
         }
-        listener.accept(new Delta("", "", List.of(), finish));
+        listener.accept(new Delta("", "", List.of(), finish, ""));
         String content = setup.parseTools() ? tools.content() : reasoning.content();
         Usage usage = new Usage(setup.promptTokens(), tokenIds.size(), reasoningTokens, (int) target.cachedTokens(),
                 forcedTokens);
