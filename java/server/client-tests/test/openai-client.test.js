@@ -155,6 +155,40 @@ describe("chat completions", () => {
     }
   });
 
+  const NO_THINK = [{ role: "system", content: "/no_think" }, ...QUESTION];
+
+  test("tool_choice naming a function: exactly that call, arguments a JSON object (constrained decoding)",
+    async () => {
+      const reply = await client.chat.completions.create({
+        model: server.model, messages: NO_THINK, tools: ADD_TOOL, ...GREEDY, max_tokens: 1500,
+        tool_choice: { type: "function", function: { name: "add" } },
+      });
+      const choice = reply.choices[0];
+      assert.equal(choice.finish_reason, "tool_calls", JSON.stringify(choice));
+      assert.equal(choice.message.tool_calls.length, 1);
+      assert.equal(choice.message.tool_calls[0].function.name, "add");
+      const args = JSON.parse(choice.message.tool_calls[0].function.arguments);
+      assert.equal(typeof args, "object");
+      assert.ok(args !== null && !Array.isArray(args));
+    });
+
+  test("continue_final_message: the reply continues the assistant's text, as a raw completion of that prompt",
+    async () => {
+      const messages = [...NO_THINK, { role: "assistant", content: "2 + 3" }];
+      const flags = { continue_final_message: true, add_generation_prompt: false };
+      const reply = await client.chat.completions.create({ model: server.model, messages, ...GREEDY, ...flags });
+      const res = await fetch(`${server.origin}/tokenize`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({ messages, ...flags }),
+      });
+      assert.equal(res.status, 200);
+      const prompt = (await res.json()).tokens;
+      const raw = await client.completions.create({ model: server.model, prompt, ...GREEDY });
+      assert.equal(reply.choices[0].message.content, raw.choices[0].text);
+      assert.equal(reply.usage.prompt_tokens, prompt.length);
+    });
+
   describe("with --reasoning-parser nemotron", () => {
     let parsing;
     let parsingClient;
@@ -274,6 +308,51 @@ describe("completions", () => {
     const byIds = await client.completions.create({ model: server.model, prompt: tokenized.tokens, ...GREEDY });
     assert.equal(byIds.choices[0].text, byText.choices[0].text);
   });
+
+  test("n = 2 with a seed: two choices, each the single request with seed + index", async () => {
+    const sampled = { temperature: 1, seed: 7, max_tokens: 16 };
+    const reply = await client.completions.create({ model: server.model, prompt, ...sampled, n: 2 });
+    assert.deepEqual(reply.choices.map((c) => c.index), [0, 1]);
+    let completionTokens = 0;
+    for (const choice of reply.choices) {
+      const alone = await client.completions.create({
+        model: server.model, prompt, ...sampled, seed: sampled.seed + choice.index,
+      });
+      assert.equal(choice.text, alone.choices[0].text);
+      assert.equal(reply.usage.prompt_tokens, alone.usage.prompt_tokens, "the prompt counts once");
+      completionTokens += alone.usage.completion_tokens;
+    }
+    assert.equal(reply.usage.completion_tokens, completionTokens);
+
+    const stream = await client.completions.create({ model: server.model, prompt, ...sampled, n: 2, stream: true });
+    const texts = ["", ""];
+    for await (const chunk of stream) for (const c of chunk.choices) texts[c.index] += c.text;
+    assert.deepEqual(texts, reply.choices.map((c) => c.text), "streamed choices interleave by index");
+  });
+
+  test("logprobs: k alternatives per token, the tokens spell the text", async () => {
+    const reply = await client.completions.create({ model: server.model, prompt, ...GREEDY, logprobs: 2 });
+    const [choice] = reply.choices;
+    const { tokens, token_logprobs, top_logprobs, text_offset } = choice.logprobs;
+    assert.ok(tokens.length > 0);
+    assert.equal(token_logprobs.length, tokens.length);
+    assert.equal(text_offset[0], 0);
+    // a final end-of-turn token has a logprob but is not text
+    const spelled = choice.finish_reason === "stop" ? tokens.slice(0, -1) : tokens;
+    assert.equal(spelled.join(""), choice.text);
+    for (let i = 0; i < tokens.length; i++) {
+      assert.equal(Object.keys(top_logprobs[i]).length, 2, "greedy: the drawn token is one of the top 2");
+      // (JS orders integer-like keys such as "1" first, so the drawn token's place is not checked here)
+      assert.equal(top_logprobs[i][tokens[i]], token_logprobs[i], "the drawn token is among them");
+      assert.ok(token_logprobs[i] <= 0);
+    }
+  });
+
+  test("echo: the prompt comes back in front", async () => {
+    const plain = await client.completions.create({ model: server.model, prompt, ...GREEDY });
+    const echoed = await client.completions.create({ model: server.model, prompt, ...GREEDY, echo: true });
+    assert.equal(echoed.choices[0].text, prompt + plain.choices[0].text);
+  });
 });
 
 describe("models", () => {
@@ -295,6 +374,12 @@ describe("bad inputs", () => {
     await assert.rejects(
       client.chat.completions.create({ model: server.model, messages: QUESTION, temperature: -1, max_tokens: 4 }),
       (err) => err instanceof BadRequestError && err.status === 400 && err.param === "temperature");
+  });
+
+  test("completions best_of > n: BadRequestError (400) naming best_of", async () => {
+    await assert.rejects(
+      client.completions.create({ model: server.model, prompt: "Hi", n: 1, best_of: 2, max_tokens: 4 }),
+      (err) => err instanceof BadRequestError && err.status === 400 && err.param === "best_of");
   });
 
   test("unknown model: 404 NotFoundError as vLLM", async () => {

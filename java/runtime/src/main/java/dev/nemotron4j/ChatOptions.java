@@ -12,12 +12,19 @@ import java.util.Map;
  * @param tools          OpenAI-style tool definitions ({@code {"type":"function","function":{…}}}), may be empty
  * @param templateKwargs extra variables for the chat template (e.g. {@code enable_thinking} of other templates)
  * @param chatTemplate   a Jinja chat template to use instead of the model folder's, or null
+ * @param toolChoice     whether and which tool the model must call ({@link ToolChoice}; AUTO by default):
+ *                       NONE keeps the tools from the template; REQUIRED needs at least one tool; a
+ *                       function must be one of the tools. The forced choices constrain the answer to a
+ *                       well-formed call (names and JSON syntax, not the tools' argument schemas)
+ * @throws InvalidRequestException when the tool choice does not fit the tools
  */
 public record ChatOptions(String system, Boolean thinking, List<Map<String, Object>> tools,
-        Map<String, Object> templateKwargs, String chatTemplate) {
+        Map<String, Object> templateKwargs, String chatTemplate, ToolChoice toolChoice) {
     public ChatOptions {
         tools = List.copyOf(tools);
         templateKwargs = Map.copyOf(templateKwargs);
+        toolChoice = toolChoice == null ? ToolChoice.AUTO : toolChoice;
+        toolChoice.check(tools);
     }
 
     public static ChatOptions defaults() {
@@ -30,7 +37,7 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
 
     public Builder toBuilder() {
         return new Builder().system(system).thinking(thinking).tools(tools).templateKwargs(templateKwargs)
-                .chatTemplate(chatTemplate);
+                .chatTemplate(chatTemplate).toolChoice(toolChoice);
     }
 
     /** The system prompt as the template receives it (with the thinking switch appended). */
@@ -50,8 +57,15 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         private List<Map<String, Object>> tools = List.of();
         private Map<String, Object> templateKwargs = Map.of();
         private String chatTemplate;
+        private ToolChoice toolChoice = ToolChoice.AUTO;
 
         private Builder() {}
+
+        /** AUTO (the default), NONE, REQUIRED or {@link ToolChoice#function(String)}. */
+        public Builder toolChoice(ToolChoice v) {
+            toolChoice = v;
+            return this;
+        }
 
         public Builder chatTemplate(String v) {
             chatTemplate = v;
@@ -79,7 +93,7 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         }
 
         public ChatOptions build() {
-            return new ChatOptions(system, thinking, tools, templateKwargs, chatTemplate);
+            return new ChatOptions(system, thinking, tools, templateKwargs, chatTemplate, toolChoice);
         }
     }
 }

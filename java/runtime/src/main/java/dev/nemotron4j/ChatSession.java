@@ -3,6 +3,8 @@ package dev.nemotron4j;
 import dev.nemotron4j.chat.ChatResources;
 import dev.nemotron4j.chat.PromptRenderer;
 import dev.nemotron4j.generation.Generator;
+import dev.nemotron4j.generation.constraint.ToolCallConstraint;
+import dev.nemotron4j.generation.constraint.ToolCallGrammar;
 import dev.nemotron4j.engine.EngineSequence;
 import dev.nemotron4j.tokenizer.IncrementalDecoder;
 import java.security.SecureRandom;
@@ -33,13 +35,18 @@ public final class ChatSession implements AutoCloseable {
     private final ChatResources resources;
     private final ChatOptions options;
     private final PromptRenderer renderer;
+    /** The forced tool choice's grammar, or null. */
+    private final ToolCallGrammar toolCallGrammar;
     private final List<Map<String, Object>> messages = new ArrayList<>();
     private boolean closed;
 
     ChatSession(NemotronModel model, ChatResources resources, ChatOptions options) {
         this.model = model;
         this.resources = resources;
-        this.options = options;
+        // NONE: the tools stay out of the template, and nothing is parsed as a call
+        this.options = options.toolChoice().kind() == ToolChoice.Kind.NONE
+                ? options.toBuilder().tools(List.of()).build() : options;
+        this.toolCallGrammar = toolCallGrammar(this.options);
         this.renderer = resources.renderer(options.chatTemplate());
         String system = options.systemContent();
         if (system != null) {
@@ -52,6 +59,7 @@ public final class ChatSession implements AutoCloseable {
         this.resources = source.resources;
         this.options = source.options;
         this.renderer = source.renderer;
+        this.toolCallGrammar = source.toolCallGrammar;
         this.messages.addAll(source.messages);
     }
 
@@ -163,13 +171,45 @@ public final class ChatSession implements AutoCloseable {
         return userMessage;
     }
 
-    private synchronized ChatReply turn(List<Map<String, Object>> newMessages, Generation generation,
-            Consumer<Delta> listener, BooleanSupplier cancelled, ReplyStart start) {
+    /**
+     * Renders the turn {@code newMessages} would start and checks it without running it (e.g. before a
+     * server commits to a streamed answer): the template's errors and a prompt over the context throw here
+     * as they would from {@code stream}. Returns the prompt's length in tokens.
+     *
+     * @throws InvalidRequestException when the template cannot render the turn (e.g. nothing to continue)
+     * @throws ContextLengthExceededException when the prompt fills the model's context
+     */
+    public synchronized int checkTurn(List<Map<String, Object>> newMessages, ReplyStart start) {
         checkOpen();
+        if (newMessages == null || start == null) {
+            throw new InvalidRequestException("newMessages and start must not be null");
+        }
+        return render(newMessages, start).tokens().length;
+    }
+
+    /** The conversation with a turn's new messages, its prompt and the prompt's tokens. */
+    private record RenderedTurn(List<Map<String, Object>> conversation, String prompt, int[] tokens) {}
+
+    private RenderedTurn render(List<Map<String, Object>> newMessages, ReplyStart start) {
         List<Map<String, Object>> next = new ArrayList<>(messages);
         next.addAll(newMessages);
         String prompt = renderer.render(next, options.tools(), options.templateKwargs(), start);
-        int[] promptTokens = resources.tokenizer().encode(prompt);
+        int[] tokens = resources.tokenizer().encode(prompt);
+        int context = model.config().maxPositionEmbeddings();
+        if (tokens.length >= context) {
+            throw new ContextLengthExceededException("the prompt has " + tokens.length
+                    + " tokens; the model's context length is " + context);
+        }
+        return new RenderedTurn(next, prompt, tokens);
+    }
+
+    private synchronized ChatReply turn(List<Map<String, Object>> newMessages, Generation generation,
+            Consumer<Delta> listener, BooleanSupplier cancelled, ReplyStart start) {
+        checkOpen();
+        RenderedTurn rendered = render(newMessages, start);
+        List<Map<String, Object>> next = rendered.conversation();
+        String prompt = rendered.prompt();
+        int[] promptTokens = rendered.tokens();
         int[] historyTokens = new int[0];
         if (start == ReplyStart.NEW_ASSISTANT_MESSAGE) {
             String history = renderer.render(next, options.tools(), options.templateKwargs(), false);
@@ -177,11 +217,6 @@ public final class ChatSession implements AutoCloseable {
         }
         if (!startsWith(promptTokens, historyTokens) || historyTokens.length == promptTokens.length) {
             historyTokens = new int[0];  // the template's history is not a token prefix: no split point
-        }
-        int context = model.config().maxPositionEmbeddings();
-        if (promptTokens.length >= context) {
-            throw new ContextLengthExceededException("the prompt has " + promptTokens.length
-                    + " tokens; the model's context length is " + context);
         }
 
         try (EngineSequence sequence = model.engine().open(generation.priority(), generation.timeout(), cancelled)) {
@@ -222,9 +257,11 @@ public final class ChatSession implements AutoCloseable {
         int close = forcedText.indexOf("</think>");
         int[] forced = resources.tokenizer().encode(forcedText);
         int[] forcedAtNewline = close > 0 ? resources.tokenizer().encode(forcedText.substring(close)) : forced;
+        ToolCallConstraint toolCall = toolCallGrammar == null ? null
+                : new ToolCallConstraint(toolCallGrammar, resources.tokenTable());
         var setup = new Generator.Setup(resources.endOfTurnIds(), forced, forcedAtNewline, startsInReasoning,
                 !options.tools().isEmpty(), promptTokens.length,
-                resources.tokenizer().tokenId("</think>").orElse(-1));
+                resources.tokenizer().tokenId("</think>").orElse(-1), toolCall);
         IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());
         var text = new dev.nemotron4j.generation.TokenText() {
             @Override
@@ -239,6 +276,16 @@ public final class ChatSession implements AutoCloseable {
         };
         long seed = generation.seed() != null ? generation.seed() : SEEDS.nextLong();
         return new Generator(sequence, text, setup, bounded, seed, listener, cancelled).run();
+    }
+
+    /** The grammar a forced tool choice constrains answers to: one call to the function, or calls to any tool. */
+    private static ToolCallGrammar toolCallGrammar(ChatOptions options) {
+        ToolChoice choice = options.toolChoice();
+        return switch (choice.kind()) {
+            case AUTO, NONE -> null;
+            case FUNCTION -> ToolCallGrammar.oneCall(choice.name());
+            case REQUIRED -> ToolCallGrammar.oneOrMoreCalls(ToolChoice.functionNames(options.tools()));
+        };
     }
 
     /** The assistant turn as the template re-renders it: the answer (reasoning is dropped) and tool calls. */

@@ -21,11 +21,11 @@ final class EngineOption {
             description = "tokens per KV block (0 = 16)")
     int kvBlockTokens;
 
-    @Option(names = "--max-running", defaultValue = "0", paramLabel = "N",
+    @Option(names = {"--max-running", "--max-num-seqs"}, defaultValue = "0", paramLabel = "N",
             description = "sequences decoded together at most, like vLLM's --max-num-seqs (0 = the state slots)")
     int maxRunning;
 
-    @Option(names = "--step-tokens", defaultValue = "1024", paramLabel = "N",
+    @Option(names = {"--step-tokens", "--max-num-batched-tokens"}, defaultValue = "1024", paramLabel = "N",
             description = "tokens per engine step, like vLLM's --max-num-batched-tokens (default ${DEFAULT-VALUE})")
     int stepTokens;
 

@@ -35,6 +35,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);  // --ssm-state-dtype float32, as vLLM spells it
         return cli.execute(args);
     }
 

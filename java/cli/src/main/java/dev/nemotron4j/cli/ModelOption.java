@@ -44,8 +44,9 @@ final class ModelOption {
             description = "CPU threads for the native kernels (0 = every core; default ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--ssm-state-dtype", defaultValue = "FLOAT32", paramLabel = "DTYPE",
-            description = "Mamba SSM state storage: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    @Option(names = {"--ssm-state-dtype", "--mamba-ssm-cache-dtype", "--mamba_ssm_cache_dtype"}, defaultValue = "FLOAT32",
+            paramLabel = "DTYPE", description = "Mamba SSM state storage: ${COMPLETION-CANDIDATES}, any case (default "
+                    + "${DEFAULT-VALUE}; vLLM's --mamba_ssm_cache_dtype is accepted as an alias)")
     SsmStateDtype ssmStateDtype;
 
     /** The folder given, or the bundled model's (extracted on first use). */

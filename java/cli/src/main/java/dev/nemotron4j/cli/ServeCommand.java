@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 
 /** {@code nemotron4j serve}: the OpenAI-compatible server, a drop-in for {@code vllm serve}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve the model over an OpenAI-compatible HTTP API (as `vllm serve`): GET /health, "
-                + "GET /v1/models, POST /v1/chat/completions (streamed with \"stream\": true). Without a reasoning "
-                + "parser the reasoning, </think> and the answer are all the message content, as vLLM returns them; with "
+        description = {"Serve the model over an OpenAI-compatible HTTP API, as `vllm serve`: POST /v1/chat/completions "
+                + "and /v1/completions (streamed with \"stream\": true), GET /v1/models, GET /health, GET /metrics "
+                + "(Prometheus), POST /tokenize and /detokenize. Without a reasoning parser the reasoning, </think> and "
+                + "the answer are all the message content, exactly as generated (as vLLM returns them); with "
                 + "--reasoning-parser nemotron the reasoning is returned as reasoning_content and reasoning. "
-                + "Ctrl-C finishes the requests in flight, then stops."},
+                + "Listens on loopback unless --host says otherwise. Ctrl-C finishes the requests in flight (new "
+                + "ones get 503), then stops."},
         footer = {"", "Example:", "  nemotron4j serve --model models/NVIDIA-Nemotron-Nano-9B-v2 --port 8000",
                 "  curl http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\",
                 "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2?\"}],\"max_tokens\":64}'"})
@@ -59,6 +61,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "accepted for vLLM compatibility; tool_choice \"auto\" always works")
     boolean enableAutoToolChoice;
 
+    @Option(names = "--trust-remote-code",
+            description = "accepted for vLLM compatibility; no code from the model folder is ever run")
+    boolean trustRemoteCode;
+
+    @Option(names = "--max-body-bytes", defaultValue = "" + ServerOptions.DEFAULT_MAX_BODY_BYTES, paramLabel = "BYTES",
+            description = "largest request body read; a larger one is answered 413 unread (default ${DEFAULT-VALUE}, "
+                    + "4 MiB: a full context as token ids fits)")
+    long maxBodyBytes;
+
     @Override
     public Integer call() throws Exception {
         Path directory = model.directory();
@@ -72,7 +83,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--tool-call-parser must be nemotron, got " + toolCallParser);
         }
-        ServerOptions options = new ServerOptions(host, port, key, name).withReasoningParser(reasoningParser);
+        if (maxBodyBytes < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-body-bytes must be at least 1, got " + maxBodyBytes);
+        }
+        ServerOptions options = new ServerOptions(host, port, key, name, maxBodyBytes)
+                .withReasoningParser(reasoningParser);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (NemotronModel m = NemotronModel.load(directory, model.options());

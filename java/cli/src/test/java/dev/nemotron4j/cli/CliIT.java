@@ -197,6 +197,53 @@ class CliIT {
         assertTrue(activations.err().contains("gpu activations must be bf16 or f32, got 'fp16'"), activations.err());
     }
 
+    /**
+     * {@code serve} with a vLLM command line's flags: it listens on loopback, honours --max-body-bytes,
+     * and on SIGTERM says it drains, then exits.
+     */
+    @Test
+    void serveTakesVllmFlagsAndItsBodyLimitAndStopsOnSigterm() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + elsewhere.resolve("home"), "-jar", System.getProperty("nemotron4j.jar"), "serve",
+                "--port", "0", "--trust-remote-code", "--mamba_ssm_cache_dtype", "float32", "--max-num-seqs", "4",
+                "--max-body-bytes", "512"));
+        Path err = elsewhere.resolve("serve-err.txt");
+        Process p = new ProcessBuilder(command).directory(elsewhere.toFile())
+                .redirectOutput(elsewhere.resolve("serve-out.txt").toFile()).redirectError(err.toFile()).start();
+        try {
+            java.util.regex.Matcher port = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                port = java.util.regex.Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(err));
+                if (port.find()) {
+                    break;
+                }
+                port = null;
+                Thread.sleep(50);
+            }
+            assertTrue(port != null, "serve printed where it listens: " + Files.readString(err));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port.group(1);
+            String small = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2?\"}],\"max_tokens\":4}";
+            var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/chat/completions"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(small)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            String large = small.replace("What is 2+2?", "x".repeat(600));
+            var tooLarge = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/chat/completions"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(large)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+            assertTrue(tooLarge.body().contains("512"), "the error names the limit: " + tooLarge.body());
+        } finally {
+            p.destroy();  // SIGTERM: the shutdown hook drains, then the model closes
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve stopped");
+        }
+        // 143 = 128 + SIGTERM: the JVM's status for a terminated process, once the shutdown hooks have run
+        assertEquals(143, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("shutting down"), Files.readString(err));
+    }
+
     @Test
     void helpExplainsEachCommand() throws Exception {
         Run r = run("--help");
@@ -205,5 +252,7 @@ class CliIT {
         Run verify = run("verify", "--help");
         assertTrue(verify.out().contains("--golden") && verify.out().contains("1e-4"), verify.out());
         assertTrue(verify.out().contains("--gpu-activations") && verify.out().contains("2e-2"), verify.out());
+        Run serve = run("serve", "--help");
+        assertTrue(serve.out().contains("--max-body-bytes") && serve.out().contains("/v1/completions"), serve.out());
     }
 }

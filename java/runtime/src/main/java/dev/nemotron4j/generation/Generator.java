@@ -12,7 +12,11 @@ import dev.nemotron4j.chat.parse.StopMatcher;
 import dev.nemotron4j.chat.parse.StopResult;
 import dev.nemotron4j.chat.parse.ToolCallParser;
 import dev.nemotron4j.chat.parse.ToolCallSplit;
+import dev.nemotron4j.generation.constraint.TokenMask;
+import dev.nemotron4j.generation.constraint.ToolCallConstraint;
+import dev.nemotron4j.generation.constraint.ToolCallGrammar;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -33,13 +37,27 @@ public final class Generator {
      *                          falls right after a newline (the line is already ended)
      * @param reasoningEndToken the id of {@code </think>} when it is one token (reasoning is counted by it,
      *                          independent of how the detokenizer batches text), else −1
+     * @param toolCall          a forced tool choice: from the first draw after the reasoning (or the first
+     *                          draw, without reasoning) every token is masked to its grammar, and the reply
+     *                          ends when the grammar accepts; null for none. Needs {@code parseTools}
      */
     public record Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, int[] forcedTokensAtNewline,
-            boolean startsInReasoning, boolean parseTools, int promptTokens, int reasoningEndToken) {
+            boolean startsInReasoning, boolean parseTools, int promptTokens, int reasoningEndToken,
+            ToolCallConstraint toolCall) {
         public Setup {
             endOfTurnIds = Set.copyOf(endOfTurnIds);
             forcedTokens = forcedTokens.clone();
             forcedTokensAtNewline = forcedTokensAtNewline.clone();
+            if (toolCall != null && !parseTools) {
+                throw new IllegalArgumentException("a forced tool call needs parseTools");
+            }
+        }
+
+        /** A setup without a forced tool choice. */
+        public Setup(Set<Integer> endOfTurnIds, int[] forcedTokens, int[] forcedTokensAtNewline,
+                boolean startsInReasoning, boolean parseTools, int promptTokens, int reasoningEndToken) {
+            this(endOfTurnIds, forcedTokens, forcedTokensAtNewline, startsInReasoning, parseTools, promptTokens,
+                    reasoningEndToken, null);
         }
     }
 
@@ -64,6 +82,10 @@ public final class Generator {
     private int forcedTokens;
     private boolean reasoningClosed;
     private FinishReason finish;
+    /** The forced tool call's mask, from the answer's first draw on; null before that and without one. */
+    private TokenMask toolCallMask;
+    /** The grammar's state after the answer's drawn tokens. */
+    private long toolCallState;
 
     public Generator(DecodeTarget target, TokenText text, Setup setup, Generation generation, long seed,
             Consumer<Delta> listener, BooleanSupplier cancelled) {
@@ -108,6 +130,11 @@ public final class Generator {
                 finish = FinishReason.LENGTH;
                 break;
             }
+            if (toolCallMask == null && setup.toolCall() != null && !inReasoning()) {
+                // The answer begins (text forced after </think> is not the model's and is not constrained).
+                toolCallMask = setup.toolCall().newMask();
+                toolCallState = toolCallMask.start();
+            }
             SampledToken drawn = target.sample(new SamplingStep(generation, seed, step++, outputStart, suppressedNow()));
             if (generation.logprobs() > 0) {
                 logprobs.add(drawn);
@@ -123,6 +150,9 @@ public final class Generator {
             }
             String piece = text.push(token);
             route(piece);
+            if (finish == null && toolCallMask != null && advanceToolCall(token)) {
+                finish = FinishReason.STOP;  // the block is whole; the parser turns it into TOOL_CALLS
+            }
             if (finish != null || tokenIds.size() >= generation.maxTokens()) {
                 break;  // nothing more will be drawn: no need to feed the token
             }
@@ -148,13 +178,43 @@ public final class Generator {
     /**
      * End-of-turn and stop ids while fewer than minTokens were generated (vLLM's MinTokensLogitsProcessor).
      * ignoreEos suppresses nothing: as in vLLM the end-of-turn token may be drawn, it just does not stop.
+     * Under a forced tool call: every token the grammar does not allow, and end-of-turn and stop ids always
+     * (the block must close before the reply can end).
      */
     private int[] suppressedNow() {
+        if (toolCallMask != null) {
+            return withEndIds(toolCallMask.suppressed(toolCallState));
+        }
         if (tokenIds.size() - forcedTokens >= generation.minTokens()) {
             return new int[0];
         }
+        return endIds().toArray();
+    }
+
+    private IntStream endIds() {
         return IntStream.concat(setup.endOfTurnIds().stream().mapToInt(Integer::intValue),
-                generation.stopTokenIds().stream().mapToInt(Integer::intValue)).distinct().toArray();
+                generation.stopTokenIds().stream().mapToInt(Integer::intValue)).distinct();
+    }
+
+    /** {@code sorted} (ascending) plus the end-of-turn and stop ids it lacks. */
+    private int[] withEndIds(int[] sorted) {
+        int[] missing = endIds().filter(id -> Arrays.binarySearch(sorted, id) < 0).toArray();
+        if (missing.length == 0) {
+            return sorted;
+        }
+        int[] all = Arrays.copyOf(sorted, sorted.length + missing.length);
+        System.arraycopy(missing, 0, all, sorted.length, missing.length);
+        return all;
+    }
+
+    /** Moves the grammar past a drawn token; true when the block is whole. */
+    private boolean advanceToolCall(int token) {
+        toolCallState = toolCallMask.advance(toolCallState, token);
+        if (toolCallState == ToolCallGrammar.REJECT) {
+            // the sampler drew a suppressed id: a bug in the mask or the sampler, not in the model
+            throw new IllegalStateException("token " + token + " was drawn although the tool-call grammar forbids it");
+        }
+        return toolCallMask.accepting(toolCallState);
     }
 
     /** The budget cut: the forced text's tokens join the sequence as if generated, in one feed. */

@@ -124,6 +124,24 @@ public final class Tokenizer implements AutoCloseable {
         return tokenizer.decode(window, false);
     }
 
+    /**
+     * Every id decoded alone, in one call to the native tokenizer: element {@code id} is
+     * {@code decode(new int[] {id})} ({@code ""} for an id with no vocabulary entry). For a byte-level
+     * tokenizer (Nemotron's) that is exactly what the id adds to any decoded text, unless it holds part of
+     * a UTF-8 character (then U+FFFD).
+     *
+     * @param skipSpecialTokens true decodes special tokens to {@code ""}, as Hugging Face's
+     *                          {@code skip_special_tokens}
+     */
+    public String[] decodeEach(boolean skipSpecialTokens) {
+        int size = vocabSize();
+        long[][] ids = new long[size][];
+        for (int id = 0; id < size; id++) {
+            ids[id] = vocabulary.token(id) == null ? new long[0] : new long[] {id};
+        }
+        return tokenizer.batchDecode(ids, skipSpecialTokens);
+    }
+
     /** The id of a vocabulary entry or added token, e.g. {@code tokenId("<think>")}; empty when unknown. */
     public OptionalInt tokenId(String token) {
         return vocabulary.id(token);

@@ -11,6 +11,7 @@ import dev.nemotron4j.server.routes.CompletionsRoute;
 import dev.nemotron4j.server.routes.DetokenizeRoute;
 import dev.nemotron4j.server.routes.JsonBody;
 import dev.nemotron4j.server.routes.MetricsRoute;
+import dev.nemotron4j.server.routes.ParallelChoices;
 import dev.nemotron4j.server.routes.ServedCounters;
 import dev.nemotron4j.server.routes.TokenizeRoute;
 import dev.nemotron4j.server.routes.HealthRoute;
@@ -25,15 +26,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OpenAI-compatible API as one {@link HttpHandler}: a host service mounts it at {@code /} on its own
  * {@code HttpServer} (it reads the full request path), {@link OpenAiServer} runs it alone. Owns the route
  * table, the API-key check and turning failures into OpenAI error objects; the model stays the caller's
- * (this handler never closes it).
+ * (this handler never closes it). It also owns the worker threads that run a request's choices
+ * ({@code n} > 1, several prompts) side by side; {@link #close()} stops them once the host is done serving.
  */
-public final class OpenAiHandler implements HttpHandler {
+public final class OpenAiHandler implements HttpHandler, AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private static final long DRAIN_POLL_MILLIS = 20;
@@ -45,6 +49,12 @@ public final class OpenAiHandler implements HttpHandler {
     private volatile boolean draining;
 
     private final JsonBody body;
+    /** Runs the choices of requests that ask for several; idle threads end after a minute (cached pool). */
+    private final ExecutorService choiceWorkers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "nemotron4j-choice");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** With the default body limit ({@link ServerOptions#DEFAULT_MAX_BODY_BYTES}). */
     public OpenAiHandler(NemotronModel model, String modelName, String apiKey) {
@@ -61,9 +71,10 @@ public final class OpenAiHandler implements HttpHandler {
         String apiKey = options.apiKey();
         this.body = new JsonBody(mapper, options.maxBodyBytes());
         ServedCounters served = new ServedCounters();
+        ParallelChoices choices = new ParallelChoices(choiceWorkers);
         for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName),
-                new ChatCompletionsRoute(mapper, body, model, modelName, served, options.splitsReasoning()),
-                new CompletionsRoute(mapper, body, model, modelName, served),
+                new ChatCompletionsRoute(mapper, body, model, modelName, served, options.splitsReasoning(), choices),
+                new CompletionsRoute(mapper, body, model, modelName, served, choices),
                 new TokenizeRoute(mapper, body, model, modelName), new DetokenizeRoute(mapper, body, model, modelName),
                 new MetricsRoute(model, modelName, served))) {
             routes.put(route.path(), route);
@@ -110,6 +121,15 @@ public final class OpenAiHandler implements HttpHandler {
             Thread.sleep(DRAIN_POLL_MILLIS);
         }
         return true;
+    }
+
+    /**
+     * Stops the choice workers: call it after {@link #drain} (a request still running its choices then fails
+     * with 503). The host's server and the model are left to the host.
+     */
+    @Override
+    public void close() {
+        choiceWorkers.shutdown();
     }
 
     private Route route(HttpExchange exchange) {

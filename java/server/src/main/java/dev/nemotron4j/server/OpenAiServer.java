@@ -71,5 +71,6 @@ public final class OpenAiServer implements AutoCloseable {
         }
         http.stop(0);
         workers.shutdownNow();
+        handler.close();
     }
 }

@@ -38,6 +38,11 @@ public record ServerOptions(String host, int port, String apiKey, String modelNa
         return new ServerOptions(host, port, apiKey, modelName, maxBodyBytes, parser);
     }
 
+    /** These options with another body limit. */
+    public ServerOptions withMaxBodyBytes(long bytes) {
+        return new ServerOptions(host, port, apiKey, modelName, bytes, reasoningParser);
+    }
+
     /** Whether the reasoning is split out of the content. */
     public boolean splitsReasoning() {
         return reasoningParser != null;

@@ -95,12 +95,15 @@ class OpenAiServerIT {
                 model.generationDefaults().greedy().maxTokens(MAX_TOKENS).build(), deltas::add);
         StringBuilder expected = new StringBuilder();
         for (Delta d : deltas) {
-            expected.append(d.reasoning());
+            expected.append(d.text());
         }
-        String answer = reply.content();
-        String want = reply.reasoning().isEmpty() || answer.isEmpty() ? expected + answer
-                : expected + "\n</think>\n\n" + answer;
-        assertEquals(want, content);
+        assertEquals(expected.toString(), content, "the reasoning, </think> and answer exactly as generated");
+        StringBuilder raw = new StringBuilder();
+        String prompt = model.chatResources().render(List.of(Map.of("role", "user", "content", QUESTION)), List.of(),
+                Map.of(), true);
+        model.complete(model.chatResources().tokenizer().encode(prompt),
+                model.generationDefaults().greedy().maxTokens(MAX_TOKENS).build(), raw::append, () -> false);
+        assertEquals(raw.toString(), content, "the raw continuation of the same prompt");
         assertEquals(reply.finishReason().wireName(), choice.get("finish_reason").asText());
         JsonNode usage = root.get("usage");
         assertEquals(reply.usage().promptTokens(), usage.get("prompt_tokens").asInt());

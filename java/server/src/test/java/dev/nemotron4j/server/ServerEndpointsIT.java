@@ -126,6 +126,7 @@ class ServerEndpointsIT {
     void completionErrors() throws Exception {
         Map<String, Object> echo = new java.util.HashMap<>(completion(PROMPT, false));
         echo.put("echo", true);
+        echo.put("logprobs", 1);  // the prompt's logprobs: not computed
         HttpResponse<String> refused = send("POST", "/v1/completions", echo);
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("echo", JSON.readTree(refused.body()).get("error").get("param").asText());

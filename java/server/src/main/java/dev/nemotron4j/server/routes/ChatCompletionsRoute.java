@@ -7,6 +7,7 @@ import dev.nemotron4j.ChatReply;
 import dev.nemotron4j.ChatSession;
 import dev.nemotron4j.NemotronException;
 import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.Usage;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.errors.ErrorBody;
 import dev.nemotron4j.server.sse.SseWriter;
@@ -14,15 +15,18 @@ import dev.nemotron4j.server.wire.ChatRequest;
 import dev.nemotron4j.server.wire.ChatResponses;
 import dev.nemotron4j.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code POST /v1/chat/completions}: the request's messages as one turn of a fresh {@link ChatSession}
  * (the engine's prefix cache reuses whatever an earlier request already prefilled), answered as one
  * {@code chat.completion} or streamed as {@code chat.completion.chunk} events. Without a reasoning parser
  * the reasoning, {@code </think>} and the answer are all {@code content} (as vLLM); with one the runtime's
- * split is returned. Tool calls the runtime parsed are OpenAI {@code tool_calls}.
+ * split is returned. Tool calls the runtime parsed are OpenAI {@code tool_calls}. With {@code n} > 1 the
+ * replies are n fresh sessions run concurrently ({@link ParallelChoices}), choice j sampling with seed + j.
  */
 public final class ChatCompletionsRoute implements Route {
     private final ObjectMapper mapper;
@@ -31,13 +35,16 @@ public final class ChatCompletionsRoute implements Route {
     private final JsonBody body;
     private final ServedCounters counters;
     private final boolean splitReasoning;
+    private final ParallelChoices choices;
 
     /**
      * @param splitReasoning a reasoning parser is on: the reasoning is returned as {@code reasoning_content}
      *                       and {@code reasoning}, the content holds only the answer
+     * @param choices        runs a request's {@code n} replies side by side
      */
     public ChatCompletionsRoute(ObjectMapper mapper, JsonBody body, NemotronModel model, String modelName,
-            ServedCounters counters, boolean splitReasoning) {
+            ServedCounters counters, boolean splitReasoning, ParallelChoices choices) {
+        this.choices = choices;
         this.splitReasoning = splitReasoning;
         this.mapper = mapper;
         this.body = body;
@@ -63,59 +70,105 @@ public final class ChatCompletionsRoute implements Route {
         var responses = new ChatResponses(mapper, "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
                 System.currentTimeMillis() / 1000, modelName);
         if (request.stream()) {
+            checkPrompt(request);
             stream(exchange, request, responses);
-        } else {
-            GeneratedText text = new GeneratedText();
-            ChatReply reply;
-            try (ChatSession chat = model.newChat(request.chatOptions())) {
-                reply = chat.stream(request.messages(), request.generation(), text::push);
-            }
-            counters.record(reply.usage(), reply.finishReason());
-            String content = splitReasoning ? reply.content() : text.whole();
-            String reasoning = splitReasoning ? reply.reasoning() : null;
-            Responses.json(exchange, mapper, 200, responses.completion(content, reasoning, reply.toolCalls(),
-                    logprobs(request, reply, responses), reply.finishReason().wireName(), reply.usage()));
+            return;
         }
+        List<Answer> answers = choices.run(request.n(), () -> false, (index, cancelled) -> {
+            GeneratedText text = new GeneratedText();
+            try (ChatSession chat = model.newChat(request.chatOptions())) {
+                ChatReply reply = chat.stream(request.messages(), ParallelChoices.seededFor(request.generation(), index),
+                        text::push, cancelled, request.replyStart());
+                counters.record(reply.usage(), reply.finishReason());
+                return new Answer(reply, text.whole());
+            }
+        });
+        List<ObjectNode> out = new ArrayList<>();
+        List<Usage> usages = new ArrayList<>();
+        for (int index = 0; index < answers.size(); index++) {
+            ChatReply reply = answers.get(index).reply();
+            String content = splitReasoning ? reply.content() : answers.get(index).text();
+            String reasoning = splitReasoning ? reply.reasoning() : null;
+            out.add(responses.choice(index, content, reasoning, reply.toolCalls(), logprobs(request, reply, responses),
+                    reply.finishReason().wireName()));
+            usages.add(reply.usage());
+        }
+        Responses.json(exchange, mapper, 200, responses.completion(out, ChoiceUsage.ofPrompt(usages)));
     }
 
     /**
+     * What the template and the context would refuse is a 400 before a stream's 200 goes out, as in vLLM
+     * (a plain request gets the same error from the runtime).
+     */
+    private void checkPrompt(ChatRequest request) {
+        try (ChatSession chat = model.newChat(request.chatOptions())) {
+            chat.checkTurn(request.messages(), request.replyStart());
+        } catch (NemotronException e) {
+            throw ErrorBody.fromRuntime(e);
+        }
+    }
+
+    /** A finished choice: the runtime's reply and its whole text as one content stream ({@link GeneratedText}). */
+    private record Answer(ChatReply reply, String text) {}
+
+    /**
      * The request is parsed and checked before the 200 goes out; an error from the runtime after that (a
-     * prompt over the context) ends the stream with an error event, then {@code [DONE]}. Logprobs, which
-     * the runtime returns with the finished reply, ride the chunk that carries the finish reason.
+     * prompt over the context) ends the stream with an error event, then {@code [DONE]}.
      */
     private void stream(HttpExchange exchange, ChatRequest request, ChatResponses responses) throws IOException {
-        try (SseWriter sse = SseWriter.open(exchange, mapper);
-                ChatSession chat = model.newChat(request.chatOptions())) {
-            streamReply(sse, chat, request, responses);
+        try (SseWriter sse = SseWriter.open(exchange, mapper)) {
+            streamReplies(sse, request, responses);
             sse.done();
         }
         exchange.close();
     }
 
-    /** The client going away (its writer's watcher notices) cancels the request wherever it is. */
-    private void streamReply(SseWriter sse, ChatSession chat, ChatRequest request, ChatResponses responses) {
+    /**
+     * Every choice's role chunk, then the choices' chunks as they come (interleaved, each with its index),
+     * each choice's finish chunk when it ends, and the usage over all of them last. The client going away
+     * (its writer's watcher notices) cancels every choice wherever it is.
+     */
+    private void streamReplies(SseWriter sse, ChatRequest request, ChatResponses responses) {
         try {
-            sse.event(responses.chunk("assistant", "", null));
-            GeneratedText text = new GeneratedText();
-            int[] toolIndex = {0};
-            ChatReply reply = chat.stream(request.messages(), request.generation(), delta -> {
-                ObjectNode piece = splitReasoning
-                        ? responses.delta(delta.reasoning(), delta.content(), delta.toolCalls(), toolIndex[0])
-                        : responses.delta("", text.push(delta), delta.toolCalls(), toolIndex[0]);
-                toolIndex[0] += delta.toolCalls().size();
-                if (!piece.isEmpty()) {
-                    sse.event(responses.chunk(piece, null, null));
-                }
-            }, sse::clientGone);
-            counters.record(reply.usage(), reply.finishReason());
-            sse.event(responses.chunk(responses.delta("", "", List.of(), 0), logprobs(request, reply, responses),
-                    reply.finishReason().wireName()));
+            for (int index = 0; index < request.n(); index++) {
+                sse.event(responses.chunk(index, "assistant", "", null));
+            }
+            List<Usage> usages = choices.run(request.n(), sse::clientGone,
+                    (index, cancelled) -> streamReply(sse, request, responses, index, cancelled));
             if (request.includeUsage()) {
-                sse.event(responses.usageChunk(reply.usage()));
+                sse.event(responses.usageChunk(ChoiceUsage.ofPrompt(usages)));
             }
         } catch (ApiException | NemotronException e) {
             ApiException api = ErrorBody.fromRuntime(e);
             sse.event(ErrorBody.json(mapper, api));
+        }
+    }
+
+    /**
+     * One choice streamed. Logprobs, which the runtime returns with the finished reply, ride the chunk that
+     * carries the finish reason; a choice cancelled (the client left, or another choice failed) sends none.
+     */
+    private Usage streamReply(SseWriter sse, ChatRequest request, ChatResponses responses, int index,
+            BooleanSupplier cancelled) {
+        try (ChatSession chat = model.newChat(request.chatOptions())) {
+            GeneratedText text = new GeneratedText();
+            int[] toolIndex = {0};
+            ChatReply reply = chat.stream(request.messages(), ParallelChoices.seededFor(request.generation(), index),
+                    delta -> {
+                        ObjectNode piece = splitReasoning
+                                ? responses.delta(delta.reasoning(), delta.content(), delta.toolCalls(), toolIndex[0])
+                                : responses.delta("", text.push(delta), delta.toolCalls(), toolIndex[0]);
+                        toolIndex[0] += delta.toolCalls().size();
+                        if (!piece.isEmpty()) {
+                            sse.event(responses.chunk(index, piece, null, null));
+                        }
+                    }, cancelled, request.replyStart());
+            counters.record(reply.usage(), reply.finishReason());
+            if (!cancelled.getAsBoolean()) {
+                sse.event(responses.chunk(index, responses.delta("", "", List.of(), 0),
+                        logprobs(request, reply, responses), reply.finishReason().wireName()));
+            }
+            return reply.usage();
         }
     }
 

@@ -1,22 +1,32 @@
 package dev.nemotron4j.server.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.nemotron4j.ChatReply;
+import dev.nemotron4j.Generation;
 import dev.nemotron4j.NemotronException;
 import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.Usage;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.errors.ErrorBody;
 import dev.nemotron4j.server.sse.SseWriter;
 import dev.nemotron4j.server.wire.CompletionRequest;
 import dev.nemotron4j.server.wire.CompletionResponses;
+import dev.nemotron4j.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code POST /v1/completions}: a raw continuation of the prompt (text or token ids, no chat template) on
+ * {@code POST /v1/completions}: a raw continuation of each prompt (text or token ids, no chat template) on
  * the model's engine ({@link NemotronModel#complete}), answered as one {@code text_completion} or streamed
- * as one per event. The streamed texts concatenate to the non-streamed text by construction.
+ * as one per event. The streamed texts concatenate to the non-streamed text by construction. Every prompt
+ * gets {@code n} choices, all run concurrently ({@link ParallelChoices}); as vLLM, choice
+ * {@code promptIndex * n + j} is prompt promptIndex's sample j, drawn with seed + j. Logprobs (which the
+ * runtime returns with the finished reply) come whole with a choice: streamed, on its finish chunk. With
+ * {@code echo} the prompt text comes first: in front of the text, or streamed as each choice's first chunk.
  */
 public final class CompletionsRoute implements Route {
     private final ObjectMapper mapper;
@@ -24,14 +34,16 @@ public final class CompletionsRoute implements Route {
     private final NemotronModel model;
     private final String modelName;
     private final ServedCounters counters;
+    private final ParallelChoices choices;
 
     public CompletionsRoute(ObjectMapper mapper, JsonBody body, NemotronModel model, String modelName,
-            ServedCounters counters) {
+            ServedCounters counters, ParallelChoices choices) {
         this.mapper = mapper;
         this.body = body;
         this.model = model;
         this.modelName = modelName;
         this.counters = counters;
+        this.choices = choices;
     }
 
     @Override
@@ -48,23 +60,59 @@ public final class CompletionsRoute implements Route {
     public void handle(HttpExchange exchange) throws IOException {
         CompletionRequest request = CompletionRequest.parse(body.read(exchange), model.generationDefaults());
         ApiException.requireServedModel(request.model(), modelName);
-        int[] prompt = request.promptTokens(model.chatResources().tokenizer()::encode);
-        checkPrompt(prompt);
+        Tokenizer tokenizer = model.chatResources().tokenizer();
+        List<int[]> prompts = new ArrayList<>();
+        for (CompletionRequest.Prompt prompt : request.prompts()) {
+            prompts.add(checkPrompt(prompt.tokens(tokenizer::encode)));
+        }
         var responses = new CompletionResponses(mapper, "cmpl-" + UUID.randomUUID().toString().replace("-", ""),
                 System.currentTimeMillis() / 1000, modelName);
         if (request.stream()) {
-            stream(exchange, request, prompt, responses);
+            stream(exchange, request, prompts, responses);
             return;
         }
-        StringBuilder text = new StringBuilder();
-        ChatReply reply = model.complete(prompt, request.generation(), text::append, () -> false);
-        counters.record(reply.usage(), reply.finishReason());
-        Responses.json(exchange, mapper, 200,
-                responses.completion(text.toString(), reply.finishReason().wireName(), reply.usage()));
+        List<Completed> completed = choices.run(prompts.size() * request.n(), () -> false, (index, cancelled) -> {
+            StringBuilder text = new StringBuilder();
+            ChatReply reply = model.complete(prompts.get(index / request.n()), generation(request, index),
+                    text::append, cancelled);
+            counters.record(reply.usage(), reply.finishReason());
+            return new Completed(reply, text.toString());
+        });
+        List<ObjectNode> out = new ArrayList<>();
+        List<Usage> usages = new ArrayList<>();
+        for (int index = 0; index < completed.size(); index++) {
+            ChatReply reply = completed.get(index).reply();
+            String echo = request.echo() ? echo(request, index) : "";
+            out.add(responses.choice(index, echo + completed.get(index).text(), logprobs(request, reply, responses),
+                    reply.finishReason().wireName()));
+            usages.add(reply.usage());
+        }
+        Responses.json(exchange, mapper, 200, responses.completion(out, ChoiceUsage.of(usages, request.n())));
+    }
+
+    /** A finished choice: the runtime's reply and its text exactly as decoded (cut at a stop string). */
+    private record Completed(ChatReply reply, String text) {}
+
+    /** Choice {@code index}'s sampling: sample {@code index % n} of its prompt. */
+    private static Generation generation(CompletionRequest request, int index) {
+        return ParallelChoices.seededFor(request.generation(), index % request.n());
+    }
+
+    /** The prompt text choice {@code index} echoes (token ids decoded). */
+    private String echo(CompletionRequest request, int index) {
+        return request.prompts().get(index / request.n()).text(model.chatResources().tokenizer()::decode);
+    }
+
+    private ObjectNode logprobs(CompletionRequest request, ChatReply reply, CompletionResponses responses) {
+        if (request.logprobs() < 0) {
+            return null;
+        }
+        Tokenizer tokenizer = model.chatResources().tokenizer();
+        return responses.logprobs(reply.logprobs(), request.logprobs(), id -> tokenizer.decode(new int[] {id}));
     }
 
     /** Checked before a stream's 200 goes out (the runtime checks again). */
-    private void checkPrompt(int[] prompt) {
+    private int[] checkPrompt(int[] prompt) {
         int vocab = model.config().vocabSize();
         for (int id : prompt) {
             if (id >= vocab) {
@@ -77,27 +125,45 @@ public final class CompletionsRoute implements Route {
             throw ApiException.badRequest("the prompt has " + prompt.length + " tokens; the model's context length is "
                     + context, "prompt");
         }
+        return prompt;
     }
 
     /** As the chat route: an error after the 200 ends the stream with an error event, then {@code [DONE]}. */
-    private void stream(HttpExchange exchange, CompletionRequest request, int[] prompt, CompletionResponses responses)
-            throws IOException {
+    private void stream(HttpExchange exchange, CompletionRequest request, List<int[]> prompts,
+            CompletionResponses responses) throws IOException {
         try (SseWriter sse = SseWriter.open(exchange, mapper)) {
-            streamReply(sse, request, prompt, responses);
+            streamChoices(sse, request, prompts, responses);
             sse.done();
         }
         exchange.close();
     }
 
-    /** The client going away (its writer's watcher notices) cancels the request wherever it is. */
-    private void streamReply(SseWriter sse, CompletionRequest request, int[] prompt, CompletionResponses responses) {
+    /**
+     * The echoed prompts first (one chunk per choice), then the choices' pieces as they come (interleaved,
+     * each with its index), each choice's finish chunk when it ends, and the usage over all of them last.
+     * The client going away (its writer's watcher notices) cancels every choice wherever it is.
+     */
+    private void streamChoices(SseWriter sse, CompletionRequest request, List<int[]> prompts,
+            CompletionResponses responses) {
         try {
-            ChatReply reply = model.complete(prompt, request.generation(),
-                    piece -> sse.event(responses.chunk(piece, null)), sse::clientGone);
-            counters.record(reply.usage(), reply.finishReason());
-            sse.event(responses.chunk("", reply.finishReason().wireName()));
+            int count = prompts.size() * request.n();
+            if (request.echo()) {
+                for (int index = 0; index < count; index++) {
+                    sse.event(responses.chunk(index, echo(request, index), null, null));
+                }
+            }
+            List<Usage> usages = choices.run(count, sse::clientGone, (index, cancelled) -> {
+                ChatReply reply = model.complete(prompts.get(index / request.n()), generation(request, index),
+                        piece -> sse.event(responses.chunk(index, piece, null, null)), cancelled);
+                counters.record(reply.usage(), reply.finishReason());
+                if (!cancelled.getAsBoolean()) {  // a cancelled choice (client gone, a sibling failed) says nothing
+                    sse.event(responses.chunk(index, "", logprobs(request, reply, responses),
+                            reply.finishReason().wireName()));
+                }
+                return reply.usage();
+            });
             if (request.includeUsage()) {
-                sse.event(responses.usageChunk(reply.usage()));
+                sse.event(responses.usageChunk(ChoiceUsage.of(usages, request.n())));
             }
         } catch (ApiException | NemotronException e) {
             sse.event(ErrorBody.json(mapper, ErrorBody.fromRuntime(e)));

@@ -4,34 +4,16 @@ import dev.nemotron4j.Delta;
 
 /**
  * The generated text as one {@code content} stream, as vLLM returns it without a reasoning parser: the
- * reasoning, then {@code </think>} and the answer. The runtime splits the two; this joins each delta
- * back, so the streamed pieces and the non-streamed content are the same text by construction.
- * TODO(issue 6): the runtime strips whitespace around the split; this writes NVIDIA's
- * {@code "\n</think>\n\n"} between them instead of the exact generated whitespace.
+ * reasoning, {@code </think>} and the answer exactly as the model wrote them ({@link Delta#text()}), so
+ * the streamed pieces and the non-streamed content are the same text by construction.
  */
 final class GeneratedText {
-    static final String REASONING_END = "\n</think>\n\n";
-
     private final StringBuilder whole = new StringBuilder();
-    private boolean sawReasoning;
-    private boolean sawContent;
 
     /** The content piece for {@code delta} (maybe empty). */
     String push(Delta delta) {
-        StringBuilder piece = new StringBuilder();
-        if (!delta.reasoning().isEmpty()) {
-            sawReasoning = true;
-            piece.append(delta.reasoning());
-        }
-        if (!delta.content().isEmpty()) {
-            if (sawReasoning && !sawContent) {
-                piece.append(REASONING_END);
-            }
-            sawContent = true;
-            piece.append(delta.content());
-        }
-        whole.append(piece);
-        return piece.toString();
+        whole.append(delta.text());
+        return delta.text();
     }
 
     /** Every piece so far, concatenated. */

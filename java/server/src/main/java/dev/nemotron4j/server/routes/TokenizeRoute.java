@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.nemotron4j.InvalidRequestException;
 import dev.nemotron4j.NemotronModel;
+import dev.nemotron4j.ReplyStart;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.wire.ChatRequest;
 import java.io.IOException;
@@ -64,12 +66,20 @@ public final class TokenizeRoute implements Route {
                 throw ApiException.badRequest("give prompt or messages, not both", "prompt");
             }
             List<Map<String, Object>> messages = ChatRequest.messages(request.get("messages"));
-            JsonNode add = request.get("add_generation_prompt");
-            if (add != null && !add.isNull() && !add.isBoolean()) {
-                throw ApiException.badRequest("add_generation_prompt must be a boolean", "add_generation_prompt");
+            for (String flag : new String[] {"add_generation_prompt", "continue_final_message"}) {
+                JsonNode value = request.get(flag);
+                if (value != null && !value.isNull() && !value.isBoolean()) {
+                    throw ApiException.badRequest(flag + " must be a boolean", flag);
+                }
             }
-            boolean generationPrompt = add == null || add.isNull() || add.asBoolean();  // vLLM's default: true
-            return model.chatResources().render(messages, List.of(), Map.of(), generationPrompt);
+            // vLLM's defaults: a generation prompt, tools and template variables as a chat request has them
+            ReplyStart start = ChatRequest.replyStart(request, messages);
+            try {
+                return model.chatResources().renderer(null).render(messages, ChatRequest.tools(request),
+                        ChatRequest.templateKwargs(request), start);
+            } catch (InvalidRequestException e) {
+                throw ApiException.badRequest(e.getMessage(), "messages");
+            }
         }
         if (prompt == null || !prompt.isTextual()) {
             throw ApiException.badRequest("prompt must be a string (or give messages)", "prompt");

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * is open a watcher writes an SSE comment ({@code : keep-alive\n\n}, which clients ignore) whenever nothing was
  * written for {@link #KEEP_ALIVE_MILLIS}; once a write fails {@link #clientGone()} turns true, which the
  * routes pass to the runtime as its cancel check, so a request that is queued, prefilling or between tokens
- * is stopped and its sequence freed without waiting for its next token. Writes from the generation and the
- * watcher are serialised by one lock. A write after the client has gone throws {@link UncheckedIOException},
+ * is stopped and its sequence freed without waiting for its next token. Writes from the generations (the
+ * choices of one request stream from several threads) and the watcher are serialised by one lock, so each
+ * event goes out whole. A write after the client has gone throws {@link UncheckedIOException},
  * which unwinds the route. {@link #close()} stops the watcher.
  */
 public final class SseWriter implements AutoCloseable {
@@ -65,6 +66,7 @@ public final class SseWriter implements AutoCloseable {
         return gone;
     }
 
+    /** Writes one event, whole and flushed; safe to call from several threads at once. */
     public void event(Object json) {
         String text;
         try {

@@ -5,6 +5,8 @@ import dev.nemotron4j.BudgetMode;
 import dev.nemotron4j.ChatOptions;
 import dev.nemotron4j.Generation;
 import dev.nemotron4j.InvalidRequestException;
+import dev.nemotron4j.ReplyStart;
+import dev.nemotron4j.ToolChoice;
 import dev.nemotron4j.server.errors.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,10 @@ import java.util.Map;
  * the field, as {@code param}). Sampling parameters go onto the model's generation defaults under
  * vLLM's names, the thinking budget as {@code thinking_token_budget} with the extension
  * {@code thinking_budget_mode} ({@code "strict"} | {@code "newline"}); tools and
- * {@code chat_template_kwargs} go to the chat template. Fields not implemented (n > 1,
- * {@code add_generation_prompt: false}, {@code continue_final_message}, a forced {@code tool_choice}) are
- * refused with 400 rather than ignored.
+ * {@code chat_template_kwargs} go to the chat template; {@code n} asks for that many independent replies;
+ * {@code add_generation_prompt} and {@code continue_final_message} say where the reply starts
+ * ({@link ReplyStart}); {@code tool_choice} {@code "required"} or a named function forces a tool call
+ * (constrained decoding, {@link ToolChoice}).
  *
  * @param model          the requested model name, or null (then the served one)
  * @param messages       the conversation, as the chat template reads it ({@link ChatMessages})
@@ -28,9 +31,13 @@ import java.util.Map;
  * @param tools          OpenAI tool definitions for the template (empty: none, or {@code tool_choice: "none"})
  * @param templateKwargs {@code chat_template_kwargs}, extra variables for the template
  * @param topLogprobs    alternatives per token to return with {@code logprobs: true}; -1 = no logprobs
+ * @param n              how many replies (choices) to sample, in [1, 128]
+ * @param replyStart     a new assistant message (the default), the final message continued, or no generation prompt
+ * @param toolChoice     {@code tool_choice}: auto (the default), none, required or one function
  */
 public record ChatRequest(String model, List<Map<String, Object>> messages, Generation generation, boolean stream,
-        boolean includeUsage, List<Map<String, Object>> tools, Map<String, Object> templateKwargs, int topLogprobs) {
+        boolean includeUsage, List<Map<String, Object>> tools, Map<String, Object> templateKwargs, int topLogprobs,
+        int n, ReplyStart replyStart, ToolChoice toolChoice) {
     /** OpenAI's and vLLM's bound on {@code top_logprobs}. */
     public static final int MAX_TOP_LOGPROBS = 20;
 
@@ -41,7 +48,8 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         }
         String model = Fields.optionalText(body, "model");
         List<Map<String, Object>> messages = messages(body.get("messages"));
-        refuseUnsupported(body);
+        ReplyStart replyStart = replyStart(body, messages);
+        int n = Fields.n(body);
         int topLogprobs = topLogprobs(body);
         Generation generation;
         try {
@@ -55,13 +63,21 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         }
         boolean stream = Fields.bool(body, "stream");
         boolean includeUsage = Fields.includeUsage(body);
-        return new ChatRequest(model, messages, generation, stream, includeUsage, tools(body),
-                templateKwargs(body), topLogprobs);
+        List<Map<String, Object>> tools = tools(body);
+        ToolChoice toolChoice = toolChoice(body);
+        ChatRequest request = new ChatRequest(model, messages, generation, stream, includeUsage, tools,
+                templateKwargs(body), topLogprobs, n, replyStart, toolChoice);
+        try {
+            request.chatOptions();  // checks the tool choice against the tools
+        } catch (InvalidRequestException e) {
+            throw ApiException.badRequest(e.getMessage(), "tool_choice");
+        }
+        return request;
     }
 
-    /** The session options this request asks for: its tools and template variables. */
+    /** The session options this request asks for: its tools, tool choice and template variables. */
     public ChatOptions chatOptions() {
-        return ChatOptions.builder().tools(tools).templateKwargs(templateKwargs).build();
+        return ChatOptions.builder().tools(tools).toolChoice(toolChoice).templateKwargs(templateKwargs).build();
     }
 
     /** The {@code messages} array (also {@code /tokenize}'s). */
@@ -69,18 +85,27 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         return ChatMessages.parse(node);
     }
 
-    private static void refuseUnsupported(JsonNode body) {
-        Integer n = Fields.integer(body, "n");
-        if (n != null && n != 1) {
-            throw ApiException.badRequest("only n = 1 is supported", "n");
+    /**
+     * vLLM's {@code add_generation_prompt} (default true) and {@code continue_final_message} (default false);
+     * continuing needs a final assistant message. Continuing without saying {@code add_generation_prompt:
+     * false} is taken to mean it (vLLM refuses that combination only when both are given as true).
+     */
+    public static ReplyStart replyStart(JsonNode body, List<Map<String, Object>> messages) {
+        boolean continueFinal = Fields.bool(body, "continue_final_message");
+        boolean addPrompt = !body.hasNonNull("add_generation_prompt") || Fields.bool(body, "add_generation_prompt");
+        if (!continueFinal) {
+            return addPrompt ? ReplyStart.NEW_ASSISTANT_MESSAGE : ReplyStart.NO_GENERATION_PROMPT;
         }
-        if (body.hasNonNull("add_generation_prompt") && !Fields.bool(body, "add_generation_prompt")) {
-            throw ApiException.badRequest("add_generation_prompt: false is not supported (the reply always starts "
-                    + "a new assistant turn)", "add_generation_prompt");
+        if (body.hasNonNull("add_generation_prompt") && addPrompt) {
+            throw ApiException.badRequest("cannot set both continue_final_message and add_generation_prompt to true",
+                    "continue_final_message");
         }
-        if (Fields.bool(body, "continue_final_message")) {
-            throw ApiException.badRequest("continue_final_message is not supported", "continue_final_message");
+        if (!"assistant".equals(messages.get(messages.size() - 1).get("role"))) {
+            throw ApiException.badRequest("continue_final_message continues the last message, which must be the "
+                    + "assistant's; it is " + messages.get(messages.size() - 1).get("role") + "'s",
+                    "continue_final_message");
         }
+        return ReplyStart.CONTINUE_FINAL_MESSAGE;
     }
 
     /** -1 without {@code logprobs: true}; {@code top_logprobs} alone is an error, as in vLLM. */
@@ -117,20 +142,8 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         }
     }
 
-    /**
-     * {@code tools} as the template reads them. {@code tool_choice} "auto" (the default) or "none" (no tools
-     * reach the template, as with no tools) are honoured; "required" or a named function are refused.
-     */
-    private static List<Map<String, Object>> tools(JsonNode body) {
-        JsonNode choice = body.get("tool_choice");
-        boolean none = false;
-        if (choice != null && !choice.isNull()) {
-            if (!choice.isTextual() || !(choice.asText().equals("auto") || choice.asText().equals("none"))) {
-                throw ApiException.badRequest("tool_choice must be \"auto\" or \"none\" (forced tool calls are not "
-                        + "supported), got " + choice, "tool_choice");
-            }
-            none = choice.asText().equals("none");
-        }
+    /** {@code tools} as the template reads them ({@code tool_choice: "none"} keeps them from it). */
+    public static List<Map<String, Object>> tools(JsonNode body) {
         JsonNode tools = body.get("tools");
         if (tools == null || tools.isNull()) {
             return List.of();
@@ -146,10 +159,37 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
             }
             out.add(ChatMessages.object(tool));
         }
-        return none ? List.of() : out;
+        return out;
     }
 
-    private static Map<String, Object> templateKwargs(JsonNode body) {
+    /** OpenAI's {@code tool_choice}: "auto" (the default), "none", "required" or {"type": "function", …}. */
+    private static ToolChoice toolChoice(JsonNode body) {
+        JsonNode choice = body.get("tool_choice");
+        if (choice == null || choice.isNull()) {
+            return ToolChoice.AUTO;
+        }
+        if (choice.isTextual()) {
+            switch (choice.asText()) {
+                case "auto":
+                    return ToolChoice.AUTO;
+                case "none":
+                    return ToolChoice.NONE;
+                case "required":
+                    return ToolChoice.REQUIRED;
+                default:
+                    break;
+            }
+        } else if (choice.isObject() && "function".equals(choice.path("type").asText())
+                && choice.path("function").path("name").isTextual()
+                && !choice.path("function").path("name").asText().isBlank()) {
+            return ToolChoice.function(choice.path("function").path("name").asText());
+        }
+        throw ApiException.badRequest("tool_choice must be \"auto\", \"none\", \"required\" or {\"type\": \"function\", "
+                + "\"function\": {\"name\": …}}, got " + choice, "tool_choice");
+    }
+
+    /** {@code chat_template_kwargs}: extra template variables (none null). */
+    public static Map<String, Object> templateKwargs(JsonNode body) {
         JsonNode kwargs = body.get("chat_template_kwargs");
         if (kwargs == null || kwargs.isNull()) {
             return Map.of();

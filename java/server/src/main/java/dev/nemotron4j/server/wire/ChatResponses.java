@@ -30,18 +30,25 @@ public final class ChatResponses {
         this.model = model;
     }
 
+    /** One {@code chat.completion}: its {@link #choice choices}, in index order, and the usage over all. */
+    public ObjectNode completion(List<ObjectNode> choices, Usage usage) {
+        ObjectNode root = head("chat.completion");
+        root.putArray("choices").addAll(choices);
+        root.set("usage", usage(mapper, usage));
+        return root;
+    }
+
     /**
-     * One {@code chat.completion}.
+     * One choice of a {@code chat.completion}: choice {@code index}'s message.
      *
      * @param reasoning the split-out reasoning (null: no reasoning parser, the fields are left out; empty:
      *                  they are null)
      * @param logprobs  the {@link #logprobs} node, or null
      */
-    public ObjectNode completion(String content, String reasoning, List<ToolCall> toolCalls, JsonNode logprobs,
-            String finishReason, Usage usage) {
-        ObjectNode root = head("chat.completion");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
+    public ObjectNode choice(int index, String content, String reasoning, List<ToolCall> toolCalls, JsonNode logprobs,
+            String finishReason) {
+        ObjectNode choice = mapper.createObjectNode();
+        choice.put("index", index);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
         // OpenAI: a reply that only calls tools has null content.
@@ -54,12 +61,11 @@ public final class ChatResponses {
         }
         choice.set("logprobs", logprobs);
         choice.put("finish_reason", finishReason);
-        root.set("usage", usage(mapper, usage));
-        return root;
+        return choice;
     }
 
-    /** A chunk whose delta has {@code role} (the first chunk) or {@code content} (either may be null). */
-    public ObjectNode chunk(String role, String content, String finishReason) {
+    /** A chunk of choice {@code index} whose delta has {@code role} (its first) or {@code content} (or neither). */
+    public ObjectNode chunk(int index, String role, String content, String finishReason) {
         ObjectNode delta = mapper.createObjectNode();
         if (role != null) {
             delta.put("role", role);
@@ -67,14 +73,17 @@ public final class ChatResponses {
         if (content != null) {
             delta.put("content", content);
         }
-        return chunk(delta, null, finishReason);
+        return chunk(index, delta, null, finishReason);
     }
 
-    /** A chunk carrying {@code delta} (built with {@link #delta}), {@code logprobs} (or null) and the finish. */
-    public ObjectNode chunk(ObjectNode delta, JsonNode logprobs, String finishReason) {
+    /**
+     * A chunk of choice {@code index} carrying {@code delta} (built with {@link #delta}), {@code logprobs} (or
+     * null) and the finish.
+     */
+    public ObjectNode chunk(int index, ObjectNode delta, JsonNode logprobs, String finishReason) {
         ObjectNode root = head("chat.completion.chunk");
         ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
+        choice.put("index", index);
         choice.set("delta", delta);
         choice.set("logprobs", logprobs);
         choice.put("finish_reason", finishReason);

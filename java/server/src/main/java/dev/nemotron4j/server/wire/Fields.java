@@ -15,9 +15,32 @@ import java.util.Set;
  * under vLLM's names, shared by {@link ChatRequest} and {@link CompletionRequest}.
  */
 final class Fields {
+    /**
+     * The most choices one request may ask for ({@code n}, times the prompts of a completion): each is a
+     * sequence on the engine and a worker thread here; vLLM sets no bound, a public server should.
+     */
+    static final int MAX_CHOICES = 128;
+
     private Fields() {}
 
+    /** OpenAI's {@code n}, the choices to sample per prompt: 1 when absent, else in [1, MAX_CHOICES]. */
+    static int n(JsonNode body) {
+        Integer n = integer(body, "n");
+        if (n == null) {
+            return 1;
+        }
+        if (n < 1 || n > MAX_CHOICES) {
+            throw ApiException.badRequest("n must be in [1, " + MAX_CHOICES + "], got " + n, "n");
+        }
+        return n;
+    }
+
+    /** vLLM's structured-output fields; only forced tool calls are constrained here. */
+    private static final String[] STRUCTURED_OUTPUT = {"guided_json", "guided_regex", "guided_choice",
+        "guided_grammar", "structured_outputs"};
+
     static Generation.Builder sampling(JsonNode body, Generation.Builder g) {
+        refuseStructuredOutput(body);
         Double temperature = number(body, "temperature");
         if (temperature != null) {
             if (temperature < 0) {
@@ -163,6 +186,22 @@ final class Fields {
             return out;
         }
         throw ApiException.badRequest("stop must be a string or a list of strings", "stop");
+    }
+
+    /** A constraint the server would not apply is refused, never silently dropped. */
+    private static void refuseStructuredOutput(JsonNode body) {
+        for (String field : STRUCTURED_OUTPUT) {
+            if (body.hasNonNull(field)) {
+                throw ApiException.badRequest(field + " (structured output) is not supported; only a forced "
+                        + "tool_choice constrains decoding", field);
+            }
+        }
+        JsonNode format = body.get("response_format");
+        if (format != null && !format.isNull() && !"text".equals(format.path("type").asText())) {
+            throw ApiException.badRequest("response_format " + format.path("type").asText(format.toString())
+                    + " is not supported (only {\"type\": \"text\"}); use a forced tool_choice for JSON arguments",
+                    "response_format");
+        }
     }
 
     static String optionalText(JsonNode body, String field) {

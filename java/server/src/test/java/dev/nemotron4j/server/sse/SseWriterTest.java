@@ -1,5 +1,6 @@
 package dev.nemotron4j.server.sse;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,10 +11,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The writer's watcher notices a gone client without an event being written. */
+/** The writer's watcher notices a gone client without an event being written; events from threads stay whole. */
 class SseWriterTest {
     private static final long KEEP_ALIVE_MILLIS = 20;
 
@@ -76,5 +79,39 @@ class SseWriterTest {
         sse.close();
         Thread.sleep(5 * KEEP_ALIVE_MILLIS);
         assertTrue(client.text().equals("data: [DONE]\n\n"), client.text());
+    }
+
+    @Test
+    void eventsFromSeveralThreadsGoOutWholeAndInEachThreadsOrder() throws Exception {
+        int threads = 4;
+        int events = 200;
+        Client client = new Client();  // takes one byte at a time: unserialised writes would interleave
+        ObjectMapper json = new ObjectMapper();
+        try (SseWriter sse = new SseWriter(json, client, 60_000)) {
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int choice = t;
+                Thread writer = new Thread(() -> {
+                    for (int i = 0; i < events; i++) {
+                        sse.event(Map.of("index", choice, "seq", i, "text", "piece ".repeat(choice + 1)));
+                    }
+                });
+                writer.start();
+                writers.add(writer);
+            }
+            for (Thread w : writers) {
+                w.join();
+            }
+        }
+        int[] next = new int[threads];
+        String[] blocks = client.text().split("\n\n");
+        assertEquals(threads * events, blocks.length);
+        for (String block : blocks) {
+            assertTrue(block.startsWith("data: {"), block);
+            var event = json.readTree(block.substring("data: ".length()));
+            int choice = event.get("index").asInt();
+            assertEquals(next[choice]++, event.get("seq").asInt());
+            assertEquals("piece ".repeat(choice + 1), event.get("text").asText());
+        }
     }
 }

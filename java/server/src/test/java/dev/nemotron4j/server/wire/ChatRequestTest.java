@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron4j.BudgetMode;
 import dev.nemotron4j.Generation;
+import dev.nemotron4j.ReplyStart;
+import dev.nemotron4j.ToolChoice;
 import dev.nemotron4j.server.errors.ApiException;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,13 @@ class ChatRequestTest {
     }
 
     @Test
+    void nIsTheNumberOfChoices() throws Exception {
+        assertEquals(1, ChatRequest.parse(JSON.readTree("{" + MSG + "}"), Generation.builder()).n());
+        assertEquals(3, ChatRequest.parse(JSON.readTree("{" + MSG + ",\"n\":3}"), Generation.builder()).n());
+        assertEquals(128, ChatRequest.parse(JSON.readTree("{" + MSG + ",\"n\":128}"), Generation.builder()).n());
+    }
+
+    @Test
     void contentPartsToolHistoryAndTemplateOptions() throws Exception {
         String body = "{\"messages\":["
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}]},"
@@ -83,7 +92,35 @@ class ChatRequestTest {
 
         ChatRequest none = ChatRequest.parse(JSON.readTree(body.replace("\"auto\"", "\"none\"")),
                 Generation.builder());
-        assertTrue(none.tools().isEmpty(), "tool_choice none keeps the tools from the template");
+        assertEquals(ToolChoice.NONE, none.toolChoice(), "the session keeps the tools from the template");
+        assertEquals(ToolChoice.REQUIRED, ChatRequest.parse(JSON.readTree(body.replace("\"auto\"", "\"required\"")),
+                Generation.builder()).chatOptions().toolChoice());
+        assertEquals(ToolChoice.function("add"), ChatRequest.parse(JSON.readTree(body.replace("\"auto\"",
+                "{\"type\":\"function\",\"function\":{\"name\":\"add\"}}")), Generation.builder()).toolChoice());
+    }
+
+    @Test
+    void aTextResponseFormatIsTheDefault() throws Exception {
+        assertEquals(1, parse("{" + MSG + ",\"response_format\":{\"type\":\"text\"}}").n());
+    }
+
+    @Test
+    void addGenerationPromptAndContinueFinalMessageSayWhereTheReplyStarts() throws Exception {
+        String assistantLast = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Hel\"}]";
+        assertEquals(ReplyStart.NEW_ASSISTANT_MESSAGE, parse("{" + MSG + "}").replyStart());
+        assertEquals(ReplyStart.NO_GENERATION_PROMPT, parse("{" + MSG + ",\"add_generation_prompt\":false}").replyStart());
+        assertEquals(ReplyStart.CONTINUE_FINAL_MESSAGE, parse("{" + assistantLast
+                + ",\"continue_final_message\":true,\"add_generation_prompt\":false}").replyStart());
+        assertEquals(ReplyStart.CONTINUE_FINAL_MESSAGE, parse("{" + assistantLast + ",\"continue_final_message\":true}")
+                .replyStart(), "continuing implies no generation prompt when the client leaves it out");
+        ApiException both = assertThrows(ApiException.class, () -> parse("{" + assistantLast
+                + ",\"continue_final_message\":true,\"add_generation_prompt\":true}"));
+        assertEquals("continue_final_message", both.param());
+    }
+
+    private static ChatRequest parse(String body) throws Exception {
+        return ChatRequest.parse(JSON.readTree(body), Generation.builder());
     }
 
     @ParameterizedTest
@@ -93,7 +130,9 @@ class ChatRequestTest {
         "{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}|messages",
         "{\"messages\":[{\"role\":\"user\",\"content\":3}]}|messages",
         "{MSG,\"tools\":[{\"type\":\"function\"}]}|tools",
-        "{MSG,\"n\":2}|n",
+        "{MSG,\"n\":0}|n",
+        "{MSG,\"n\":129}|n",
+        "{MSG,\"n\":1.5}|n",
         "{MSG,\"logprobs\":1}|logprobs",
         "{MSG,\"top_logprobs\":3}|top_logprobs",
         "{MSG,\"logprobs\":true,\"top_logprobs\":21}|top_logprobs",
@@ -114,7 +153,13 @@ class ChatRequestTest {
         "{MSG,\"tools\":\"x\"}|tools",
         "{MSG,\"chat_template_kwargs\":[]}|chat_template_kwargs",
         "{MSG,\"chat_template_kwargs\":{\"x\":null}}|chat_template_kwargs",
-        "{MSG,\"add_generation_prompt\":false}|add_generation_prompt",
+        "{MSG,\"add_generation_prompt\":\"no\"}|add_generation_prompt",
+        "{MSG,\"tool_choice\":\"sometimes\"}|tool_choice",
+        "{MSG,\"response_format\":{\"type\":\"json_object\"}}|response_format",
+        "{MSG,\"guided_json\":{}}|guided_json",
+        "{MSG,\"structured_outputs\":{\"regex\":\"a\"}}|structured_outputs",
+        "{MSG,\"tool_choice\":{\"type\":\"function\"}}|tool_choice",
+        "{MSG,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"add\"}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"sub\"}}}|tool_choice",
         "{MSG,\"continue_final_message\":true}|continue_final_message",
         "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}|messages",
         "{\"messages\":[{\"role\":\"user\",\"content\":null}]}|messages",

@@ -18,9 +18,31 @@ class ChatResponsesTest {
     private static final Usage USAGE = new Usage(10, 6, 4, 2, 0);
     private final ChatResponses responses = new ChatResponses(JSON, "chatcmpl-1", 1, "m");
 
+    /** A one-choice chat.completion. */
+    private JsonNode completion(String content, String reasoning, List<ToolCall> calls, JsonNode logprobs,
+            String finish) {
+        return responses.completion(List.of(responses.choice(0, content, reasoning, calls, logprobs, finish)), USAGE);
+    }
+
+    @Test
+    void everyChoiceAndChunkCarriesItsIndex() {
+        JsonNode root = responses.completion(List.of(responses.choice(0, "a", null, List.of(), null, "stop"),
+                responses.choice(1, "b", null, List.of(), null, "length")), USAGE);
+        assertEquals(2, root.get("choices").size());
+        assertEquals(1, root.get("choices").get(1).get("index").asInt());
+        assertEquals("b", root.get("choices").get(1).get("message").get("content").asText());
+        assertEquals(6, root.get("usage").get("completion_tokens").asInt());
+        JsonNode chunk = responses.chunk(2, "assistant", "", null).get("choices").get(0);
+        assertEquals(2, chunk.get("index").asInt());
+        assertEquals("assistant", chunk.get("delta").get("role").asText());
+        JsonNode last = responses.chunk(3, responses.delta("", "x", List.of(), 0), null, "stop").get("choices").get(0);
+        assertEquals(3, last.get("index").asInt());
+        assertEquals("stop", last.get("finish_reason").asText());
+    }
+
     @Test
     void withoutAParserThereAreNoReasoningFields() {
-        JsonNode message = responses.completion("all", null, List.of(), null, "stop", USAGE)
+        JsonNode message = completion("all", null, List.of(), null, "stop")
                 .get("choices").get(0).get("message");
         assertEquals("all", message.get("content").asText());
         assertFalse(message.has("reasoning_content"));
@@ -30,7 +52,7 @@ class ChatResponsesTest {
 
     @Test
     void aParserReturnsTheReasoningUnderBothNames() {
-        JsonNode root = responses.completion("4", "2+2", List.of(), null, "stop", USAGE);
+        JsonNode root = completion("4", "2+2", List.of(), null, "stop");
         JsonNode message = root.get("choices").get(0).get("message");
         assertEquals("4", message.get("content").asText());
         assertEquals("2+2", message.get("reasoning_content").asText());
@@ -40,7 +62,7 @@ class ChatResponsesTest {
         assertEquals(4, usage.get("completion_tokens_details").get("reasoning_tokens").asInt());
         assertEquals(2, usage.get("prompt_tokens_details").get("cached_tokens").asInt());
 
-        JsonNode empty = responses.completion("4", "", List.of(), null, "stop", USAGE)
+        JsonNode empty = completion("4", "", List.of(), null, "stop")
                 .get("choices").get(0).get("message");
         assertTrue(empty.get("reasoning_content").isNull());
     }
@@ -48,7 +70,7 @@ class ChatResponsesTest {
     @Test
     void toolCallsAreOpenAiShapedWithNullContent() {
         ToolCall call = new ToolCall("call_a", "add", "{\"x\":1}");
-        JsonNode message = responses.completion("", null, List.of(call), null, "tool_calls", USAGE)
+        JsonNode message = completion("", null, List.of(call), null, "tool_calls")
                 .get("choices").get(0).get("message");
         assertTrue(message.get("content").isNull());
         JsonNode wire = message.get("tool_calls").get(0);

@@ -1,0 +1,46 @@
+package dev.nemotron4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Tool choices and their check against a session's tools. */
+class ToolChoiceTest {
+    private static final Map<String, Object> ADD = Map.of("type", "function", "function", Map.of("name", "add"));
+
+    @Test
+    void autoIsTheDefaultAndOnlyRequiredAndFunctionsAreForced() {
+        assertEquals(ToolChoice.AUTO, ChatOptions.defaults().toolChoice());
+        assertFalse(ToolChoice.AUTO.forced());
+        assertFalse(ToolChoice.NONE.forced());
+        assertTrue(ToolChoice.REQUIRED.forced());
+        assertTrue(ToolChoice.function("add").forced());
+        ChatOptions options = ChatOptions.builder().tools(List.of(ADD)).toolChoice(ToolChoice.function("add")).build();
+        assertEquals(options, options.toBuilder().build());
+    }
+
+    @Test
+    void choicesThatDoNotFitTheToolsAreRefused() {
+        assertThrows(InvalidRequestException.class,
+                () -> ChatOptions.builder().toolChoice(ToolChoice.REQUIRED).build());
+        assertThrows(InvalidRequestException.class,
+                () -> ChatOptions.builder().tools(List.of(ADD)).toolChoice(ToolChoice.function("mul")).build());
+        List<Map<String, Object>> unnamed = List.of(Map.of("type", "function"));
+        assertThrows(InvalidRequestException.class,
+                () -> ChatOptions.builder().tools(unnamed).toolChoice(ToolChoice.REQUIRED).build(),
+                "a forced choice needs every tool's name");
+        assertThrows(InvalidRequestException.class, () -> ToolChoice.function(" "));
+        assertThrows(InvalidRequestException.class, () -> new ToolChoice(ToolChoice.Kind.AUTO, "add"));
+    }
+
+    @Test
+    void noneAndAutoNeedNoTools() {
+        ChatOptions.builder().toolChoice(ToolChoice.NONE).build();
+        ChatOptions.builder().tools(List.of(Map.of("type", "function"))).toolChoice(ToolChoice.AUTO).build();
+    }
+}
