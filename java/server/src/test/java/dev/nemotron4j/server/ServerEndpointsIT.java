@@ -161,7 +161,10 @@ class ServerEndpointsIT {
             assertTrue(before.body().contains("# HELP nemotron4j_" + name + " "), name);
         }
         ok(send("POST", "/v1/completions", completion(PROMPT, false)));
+        Thread.sleep(1_000);  // the throughput gauges average over at least a second since the last scrape
         String after = send("GET", "/metrics", null).body();
+        assertTrue(value(after, "avg_generation_throughput_toks_per_s") > 0, after);
+        assertTrue(value(after, "avg_prompt_throughput_toks_per_s") > 0, after);
         for (String name : List.of("prompt_tokens_total", "generation_tokens_total", "request_success_total",
                 "tokens_computed_total")) {
             assertTrue(value(after, name) > value(before.body(), name), name + "\n" + after);
