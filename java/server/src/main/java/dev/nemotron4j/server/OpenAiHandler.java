@@ -72,7 +72,8 @@ public final class OpenAiHandler implements HttpHandler, AutoCloseable {
         this.body = new JsonBody(mapper, options.maxBodyBytes());
         ServedCounters served = new ServedCounters();
         ParallelChoices choices = new ParallelChoices(choiceWorkers);
-        for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName),
+        for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName,
+                        String.valueOf(model.directory()), model.config().maxPositionEmbeddings()),
                 new ChatCompletionsRoute(mapper, body, model, modelName, served, options.splitsReasoning(), choices),
                 new CompletionsRoute(mapper, body, model, modelName, served, choices),
                 new TokenizeRoute(mapper, body, model, modelName), new DetokenizeRoute(mapper, body, model, modelName),
@@ -95,6 +96,13 @@ public final class OpenAiHandler implements HttpHandler, AutoCloseable {
                 route.handle(exchange);
             } catch (UncheckedIOException e) {
                 // the client went away mid-stream: the generation has unwound and freed its sequence
+            } catch (IOException e) {
+                // A write that failed before any response went out (not a vanished client): answer 500
+                // rather than drop the connection without a word.
+                if (exchange.getResponseCode() == -1) {
+                    Responses.json(exchange, mapper, 500, ErrorBody.json(mapper, new ApiException(500,
+                            "InternalServerError", "the response could not be written: " + e.getMessage(), null, null)));
+                }
             } catch (RuntimeException e) {
                 ApiException api = ErrorBody.fromRuntime(e);
                 if (api.status() == 429 || api.status() == 503) {

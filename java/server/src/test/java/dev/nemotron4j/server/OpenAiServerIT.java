@@ -78,6 +78,8 @@ class OpenAiServerIT {
         assertEquals(200, models.statusCode());
         JsonNode data = JSON.readTree(models.body()).get("data");
         assertEquals(BundledModel.NAME, data.get(0).get("id").asText());
+        assertEquals(model.config().maxPositionEmbeddings(), data.get(0).get("max_model_len").asInt());
+        assertEquals(model.directory().toString(), data.get(0).get("root").asText());
     }
 
     @Test
