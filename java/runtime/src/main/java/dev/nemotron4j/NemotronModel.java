@@ -224,7 +224,21 @@ public final class NemotronModel implements AutoCloseable {
      */
     public ChatReply complete(int[] promptTokens, Generation generation, java.util.function.Consumer<String> text,
             java.util.function.BooleanSupplier cancelled) {
-        return RawCompletion.run(this, promptTokens, generation, text, cancelled);
+        return completeStreaming(promptTokens, generation, delta -> {
+            if (!delta.text().isEmpty()) {
+                text.accept(delta.text());
+            }
+        }, cancelled);
+    }
+
+    /**
+     * As {@link #complete}, streamed as deltas: each one's {@link Delta#text()} is the next piece of the text
+     * exactly as decoded (cut at the first stop string) and its {@link Delta#logprobs()} the tokens drawn
+     * since the previous delta (with {@code Generation.logprobs} set); the last delta has the finish reason.
+     */
+    public ChatReply completeStreaming(int[] promptTokens, Generation generation,
+            java.util.function.Consumer<Delta> deltas, java.util.function.BooleanSupplier cancelled) {
+        return RawCompletion.run(this, promptTokens, generation, deltas, cancelled);
     }
 
     NativeSequence newNativeSequence() {

@@ -104,6 +104,34 @@ class ChatReplyStartIT {
     }
 
     @Test
+    void eachDeltaCarriesTheLogprobsOfItsTokensAndTheyAddUpToTheReplys() {
+        Generation sampled = Generation.builder().temperature(1.0).seed(3L).maxTokens(40).logprobs(2).build();
+        List<dev.nemotron4j.generation.SampledToken> streamed = new java.util.ArrayList<>();
+        int[] deltasWithLogprobs = {0};
+        ChatReply reply;
+        try (ChatSession chat = model.newChat(ChatOptions.defaults())) {
+            reply = chat.stream(List.of(message("user", "What is 2+2?")), sampled, d -> {
+                streamed.addAll(d.logprobs());
+                deltasWithLogprobs[0] += d.logprobs().isEmpty() ? 0 : 1;
+            });
+        }
+        assertEquals(reply.logprobs(), streamed, "every drawn token's logprobs, once, in order");
+        assertTrue(deltasWithLogprobs[0] > 1, "spread over the deltas, not all at the end");
+
+        int[] prompt = model.chatResources().tokenizer().encode("What is");
+        List<dev.nemotron4j.generation.SampledToken> raw = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        ChatReply completion = model.completeStreaming(prompt, sampled, d -> {
+            raw.addAll(d.logprobs());
+            text.append(d.text());
+        }, () -> false);
+        assertEquals(completion.logprobs(), raw);
+        StringBuilder plain = new StringBuilder();
+        model.complete(prompt, sampled, plain::append, () -> false);
+        assertEquals(plain.toString(), text.toString(), "the same text through either entry point");
+    }
+
+    @Test
     void continuingNeedsAFinalAssistantMessage() {
         try (ChatSession chat = model.newChat(ChatOptions.defaults())) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> chat.stream(

@@ -78,6 +78,8 @@ public final class Generator {
     private final long outputStart;
     private final List<Integer> tokenIds = new ArrayList<>();
     private final List<SampledToken> logprobs = new ArrayList<>();
+    /** Drawn tokens not yet handed out with a delta. */
+    private final List<SampledToken> pendingLogprobs = new ArrayList<>();
     private int reasoningTokens;
     private int forcedTokens;
     private boolean reasoningClosed;
@@ -138,6 +140,7 @@ public final class Generator {
             SampledToken drawn = target.sample(new SamplingStep(generation, seed, step++, outputStart, suppressedNow()));
             if (generation.logprobs() > 0) {
                 logprobs.add(drawn);
+                pendingLogprobs.add(drawn);
             }
             int token = drawn.token();
             boolean wasReasoning = inReasoning();
@@ -245,10 +248,21 @@ public final class Generator {
         ToolCallSplit content = setup.parseTools() ? parseTools(tools, split.content(), last)
                 : new ToolCallSplit(split.content(), List.of());
         String text = setup.parseTools() ? parseTools(rawTools, exact, last).content() : exact;
-        Delta delta = new Delta(split.reasoning(), content.content(), content.toolCalls(), null, text);
+        Delta delta = new Delta(split.reasoning(), content.content(), content.toolCalls(), null, text, List.of());
         if (!delta.isEmpty()) {
-            listener.accept(delta);
+            listener.accept(withPendingLogprobs(delta));
         }
+    }
+
+    /** {@code delta} carrying the tokens drawn since the last delta went out. */
+    private Delta withPendingLogprobs(Delta delta) {
+        if (pendingLogprobs.isEmpty()) {
+            return delta;
+        }
+        Delta out = new Delta(delta.reasoning(), delta.content(), delta.toolCalls(), delta.finishReason(),
+                delta.text(), pendingLogprobs);
+        pendingLogprobs.clear();
+        return out;
     }
 
     private static ToolCallSplit parseTools(ToolCallParser parser, String text, boolean last) {
@@ -274,7 +288,7 @@ public final class Generator {
         if (!calls.isEmpty() && finish == FinishReason.STOP) {
             finish = FinishReason.TOOL_CALLS;
         }
-        listener.accept(new Delta("", "", List.of(), finish, ""));
+        listener.accept(withPendingLogprobs(new Delta("", "", List.of(), finish, "", List.of())));
         String content = setup.parseTools() ? tools.content() : reasoning.content();
         Usage usage = new Usage(setup.promptTokens(), tokenIds.size(), reasoningTokens, (int) target.cachedTokens(),
                 forcedTokens);

@@ -358,7 +358,7 @@ class ChatFeaturesIT {
             contents.computeIfAbsent(index, i -> new StringBuilder())
                     .append(choice.get("delta").path("content").asText(""));
             if (!choice.get("logprobs").isNull()) {
-                logprobs.put(index, choice.get("logprobs").get("content").size());
+                logprobs.merge(index, choice.get("logprobs").get("content").size(), Integer::sum);  // per piece
             }
             if (!choice.get("finish_reason").isNull()) {
                 finishes.put(index, choice.get("finish_reason").asText());

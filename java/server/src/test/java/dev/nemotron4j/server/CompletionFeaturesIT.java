@@ -191,7 +191,8 @@ class CompletionFeaturesIT {
         Streamed stream = streamed(post("/v1/completions", body(PROMPT, Map.of("temperature", 0, "logprobs", k,
                 "stream", true))));
         assertEquals(text, stream.texts().get(0));
-        assertEquals(logprobs, stream.logprobs().get(0), "streamed: the finish chunk carries them all");
+        assertEquals(logprobs, stream.logprobs().get(0), "streamed: the pieces' logprobs join to the whole's");
+        assertTrue(stream.logprobChunks().get(0) > 1, "each piece carries its own tokens' logprobs");
     }
 
     @Test
@@ -250,13 +251,14 @@ class CompletionFeaturesIT {
 
     /** A stream folded per choice index: texts, finish reasons (one each), logprobs, and the one usage chunk. */
     private record Streamed(Map<Integer, String> texts, Map<Integer, String> finishes, Map<Integer, JsonNode> logprobs,
-            JsonNode usage) {}
+            JsonNode usage, Map<Integer, Integer> logprobChunks) {}
 
     private static Streamed streamed(HttpResponse<String> response) throws IOException {
         assertEquals(200, response.statusCode(), response.body());
         Map<Integer, StringBuilder> texts = new TreeMap<>();
         Map<Integer, String> finishes = new TreeMap<>();
         Map<Integer, JsonNode> logprobs = new TreeMap<>();
+        Map<Integer, Integer> logprobChunks = new TreeMap<>();
         JsonNode usage = null;
         List<String> events = response.body().lines().filter(l -> l.startsWith("data: "))
                 .map(l -> l.substring("data: ".length())).toList();
@@ -275,7 +277,18 @@ class CompletionFeaturesIT {
             assertTrue(!finishes.containsKey(index), "nothing after choice " + index + "'s finish chunk");
             texts.computeIfAbsent(index, i -> new StringBuilder()).append(choice.get("text").asText());
             if (!choice.get("logprobs").isNull()) {
-                logprobs.put(index, choice.get("logprobs"));
+                // per chunk, the logprobs of that piece's tokens: joined, they must read as the whole reply's
+                JsonNode piece = choice.get("logprobs");
+                JsonNode sofar = logprobs.get(index);
+                if (sofar == null) {
+                    logprobs.put(index, piece.deepCopy());
+                } else {
+                    for (String field : List.of("text_offset", "token_logprobs", "tokens", "top_logprobs")) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) sofar.get(field)).addAll(
+                                (com.fasterxml.jackson.databind.node.ArrayNode) piece.get(field));
+                    }
+                }
+                logprobChunks.merge(index, 1, Integer::sum);
             }
             if (!choice.get("finish_reason").isNull()) {
                 finishes.put(index, choice.get("finish_reason").asText());
@@ -285,6 +298,6 @@ class CompletionFeaturesIT {
         texts.forEach((i, t) -> joined.put(i, t.toString()));
         assertEquals(joined.keySet(), finishes.keySet(), "every choice finishes once");
         assertNotEquals(0, joined.size());
-        return new Streamed(joined, finishes, logprobs, usage);
+        return new Streamed(joined, finishes, logprobs, usage, logprobChunks);
     }
 }

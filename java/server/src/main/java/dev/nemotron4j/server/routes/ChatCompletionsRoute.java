@@ -8,6 +8,7 @@ import dev.nemotron4j.ChatSession;
 import dev.nemotron4j.NemotronException;
 import dev.nemotron4j.NemotronModel;
 import dev.nemotron4j.Usage;
+import dev.nemotron4j.generation.SampledToken;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.errors.ErrorBody;
 import dev.nemotron4j.server.sse.SseWriter;
@@ -145,8 +146,9 @@ public final class ChatCompletionsRoute implements Route {
     }
 
     /**
-     * One choice streamed. Logprobs, which the runtime returns with the finished reply, ride the chunk that
-     * carries the finish reason; a choice cancelled (the client left, or another choice failed) sends none.
+     * One choice streamed: each chunk carries its piece and the logprobs of the tokens drawn for it (a piece
+     * a parser held back comes later with its tokens); a choice cancelled (the client left, or another choice
+     * failed) sends no finish chunk.
      */
     private Usage streamReply(SseWriter sse, ChatRequest request, ChatResponses responses, int index,
             BooleanSupplier cancelled) {
@@ -159,24 +161,31 @@ public final class ChatCompletionsRoute implements Route {
                                 ? responses.delta(delta.reasoning(), delta.content(), delta.toolCalls(), toolIndex[0])
                                 : responses.delta("", text.push(delta), delta.toolCalls(), toolIndex[0]);
                         toolIndex[0] += delta.toolCalls().size();
-                        if (!piece.isEmpty()) {
-                            sse.event(responses.chunk(index, piece, null, null));
+                        ObjectNode logprobs = delta.logprobs().isEmpty() ? null
+                                : logprobs(request, delta.logprobs(), responses);
+                        if (!piece.isEmpty() || logprobs != null) {
+                            sse.event(responses.chunk(index, piece, logprobs, null));
                         }
                     }, cancelled, request.replyStart());
             counters.record(reply.usage(), reply.finishReason());
             if (!cancelled.getAsBoolean()) {
-                sse.event(responses.chunk(index, responses.delta("", "", List.of(), 0),
-                        logprobs(request, reply, responses), reply.finishReason().wireName()));
+                sse.event(responses.chunk(index, responses.delta("", "", List.of(), 0), null,
+                        reply.finishReason().wireName()));
             }
             return reply.usage();
         }
     }
 
     private ObjectNode logprobs(ChatRequest request, ChatReply reply, ChatResponses responses) {
+        return logprobs(request, reply.logprobs(), responses);
+    }
+
+    /** OpenAI's chat logprobs of {@code tokens} (null when the request did not ask for them). */
+    private ObjectNode logprobs(ChatRequest request, List<SampledToken> tokens, ChatResponses responses) {
         if (request.topLogprobs() < 0) {
             return null;
         }
         Tokenizer tokenizer = model.chatResources().tokenizer();
-        return responses.logprobs(reply.logprobs(), request.topLogprobs(), id -> tokenizer.decode(new int[] {id}));
+        return responses.logprobs(tokens, request.topLogprobs(), id -> tokenizer.decode(new int[] {id}));
     }
 }

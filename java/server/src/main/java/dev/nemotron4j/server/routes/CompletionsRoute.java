@@ -8,6 +8,7 @@ import dev.nemotron4j.Generation;
 import dev.nemotron4j.NemotronException;
 import dev.nemotron4j.NemotronModel;
 import dev.nemotron4j.Usage;
+import dev.nemotron4j.generation.SampledToken;
 import dev.nemotron4j.server.errors.ApiException;
 import dev.nemotron4j.server.errors.ErrorBody;
 import dev.nemotron4j.server.sse.SseWriter;
@@ -24,8 +25,8 @@ import java.util.UUID;
  * the model's engine ({@link NemotronModel#complete}), answered as one {@code text_completion} or streamed
  * as one per event. The streamed texts concatenate to the non-streamed text by construction. Every prompt
  * gets {@code n} choices, all run concurrently ({@link ParallelChoices}); as vLLM, choice
- * {@code promptIndex * n + j} is prompt promptIndex's sample j, drawn with seed + j. Logprobs (which the
- * runtime returns with the finished reply) come whole with a choice: streamed, on its finish chunk. With
+ * {@code promptIndex * n + j} is prompt promptIndex's sample j, drawn with seed + j. Streamed, each piece
+ * carries the logprobs of its tokens ({@code text_offset} counting on through the choice's text). With
  * {@code echo} the prompt text comes first: in front of the text, or streamed as each choice's first chunk.
  */
 public final class CompletionsRoute implements Route {
@@ -104,11 +105,17 @@ public final class CompletionsRoute implements Route {
     }
 
     private ObjectNode logprobs(CompletionRequest request, ChatReply reply, CompletionResponses responses) {
+        return logprobs(request, reply.logprobs(), 0, responses);
+    }
+
+    /** The legacy logprobs of {@code tokens}, starting at {@code firstOffset} (null when not asked for). */
+    private ObjectNode logprobs(CompletionRequest request, List<SampledToken> tokens, int firstOffset,
+            CompletionResponses responses) {
         if (request.logprobs() < 0) {
             return null;
         }
         Tokenizer tokenizer = model.chatResources().tokenizer();
-        return responses.logprobs(reply.logprobs(), request.logprobs(), id -> tokenizer.decode(new int[] {id}));
+        return responses.logprobs(tokens, request.logprobs(), id -> tokenizer.decode(new int[] {id}), firstOffset);
     }
 
     /** Checked before a stream's 200 goes out (the runtime checks again). */
@@ -153,12 +160,21 @@ public final class CompletionsRoute implements Route {
                 }
             }
             List<Usage> usages = choices.run(count, sse::clientGone, (index, cancelled) -> {
-                ChatReply reply = model.complete(prompts.get(index / request.n()), generation(request, index),
-                        piece -> sse.event(responses.chunk(index, piece, null, null)), cancelled);
+                int[] offset = {0};
+                ChatReply reply = model.completeStreaming(prompts.get(index / request.n()), generation(request, index),
+                        delta -> {
+                            ObjectNode logprobs = delta.logprobs().isEmpty() ? null
+                                    : logprobs(request, delta.logprobs(), offset[0], responses);
+                            if (logprobs != null) {
+                                offset[0] = CompletionResponses.endOffset(logprobs);
+                            }
+                            if (!delta.text().isEmpty() || logprobs != null) {
+                                sse.event(responses.chunk(index, delta.text(), logprobs, null));
+                            }
+                        }, cancelled);
                 counters.record(reply.usage(), reply.finishReason());
                 if (!cancelled.getAsBoolean()) {  // a cancelled choice (client gone, a sibling failed) says nothing
-                    sse.event(responses.chunk(index, "", logprobs(request, reply, responses),
-                            reply.finishReason().wireName()));
+                    sse.event(responses.chunk(index, "", null, reply.finishReason().wireName()));
                 }
                 return reply.usage();
             });

@@ -72,12 +72,20 @@ public final class CompletionResponses {
      * token's text starts in the choice's text counted in Unicode code points (Python's {@code len}).
      */
     public ObjectNode logprobs(List<SampledToken> tokens, int k, IntFunction<String> text) {
+        return logprobs(tokens, k, text, 0);
+    }
+
+    /**
+     * As {@link #logprobs(List, int, IntFunction)} for a streamed piece: {@code text_offset} counts on from
+     * {@code firstOffset}, where the piece's first token starts in the choice's text.
+     */
+    public ObjectNode logprobs(List<SampledToken> tokens, int k, IntFunction<String> text, int firstOffset) {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode offsets = root.putArray("text_offset");
         ArrayNode logprobs = root.putArray("token_logprobs");
         ArrayNode texts = root.putArray("tokens");
         ArrayNode top = root.putArray("top_logprobs");
-        int offset = 0;
+        int offset = firstOffset;
         for (SampledToken t : tokens) {
             String token = text.apply(t.token());
             offsets.add(offset);
@@ -91,6 +99,16 @@ public final class CompletionResponses {
             }
         }
         return root;
+    }
+
+    /** Where the text after a {@link #logprobs} node's tokens starts: its last offset plus that token's length. */
+    public static int endOffset(JsonNode logprobs) {
+        JsonNode offsets = logprobs.get("text_offset");
+        if (offsets.isEmpty()) {
+            return 0;
+        }
+        String last = logprobs.get("tokens").get(offsets.size() - 1).asText();
+        return offsets.get(offsets.size() - 1).asInt() + last.codePointCount(0, last.length());
     }
 
     private static float finite(float logprob) {
