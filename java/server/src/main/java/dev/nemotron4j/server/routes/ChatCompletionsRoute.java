@@ -66,7 +66,7 @@ public final class ChatCompletionsRoute implements Route {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        ChatRequest request = ChatRequest.parse(body.read(exchange), model.generationDefaults());
+        ChatRequest request = ChatRequest.parse(body.read(exchange), RequestDefaults.of(model));
         ApiException.requireServedModel(request.model(), modelName);
         var responses = new ChatResponses(mapper, "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
                 System.currentTimeMillis() / 1000, modelName);

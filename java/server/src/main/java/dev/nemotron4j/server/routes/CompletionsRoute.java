@@ -59,7 +59,7 @@ public final class CompletionsRoute implements Route {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        CompletionRequest request = CompletionRequest.parse(body.read(exchange), model.generationDefaults());
+        CompletionRequest request = CompletionRequest.parse(body.read(exchange), RequestDefaults.of(model));
         ApiException.requireServedModel(request.model(), modelName);
         Tokenizer tokenizer = model.chatResources().tokenizer();
         List<int[]> prompts = new ArrayList<>();
