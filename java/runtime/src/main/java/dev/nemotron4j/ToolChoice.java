@@ -33,6 +33,13 @@ public record ToolChoice(Kind kind, String name) {
     public static final ToolChoice NONE = new ToolChoice(Kind.NONE, null);
     public static final ToolChoice REQUIRED = new ToolChoice(Kind.REQUIRED, null);
 
+    /**
+     * Function names a forced choice accepts: OpenAI's {@code ^[a-zA-Z0-9_-]{1,64}$} plus dots and colons
+     * (namespaced tools). The grammar writes the name inside a JSON string and the token mask spells it from
+     * whole tokens, so quotes, escapes and characters only byte pieces cover could never be drawn.
+     */
+    static final java.util.regex.Pattern SPELLABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
     public ToolChoice {
         Objects.requireNonNull(kind, "kind");
         if (kind == Kind.FUNCTION && (name == null || name.isBlank())) {
@@ -57,13 +64,20 @@ public record ToolChoice(Kind kind, String name) {
      * Checks the choice against the tools a session offers.
      *
      * @throws InvalidRequestException when REQUIRED has no tools, a function is not among them, or a forced
-     *                                 choice meets a tool without a function name
+     *                                 choice meets a tool without a function name or with one the
+     *                                 constrained decoding cannot spell ({@link #SPELLABLE_NAME})
      */
     void check(List<Map<String, Object>> tools) {
         if (!forced()) {
             return;
         }
         List<String> names = functionNames(tools);
+        for (String n : names) {
+            if (!SPELLABLE_NAME.matcher(n).matches()) {
+                throw new InvalidRequestException("toolChoice: a forced call's function name must be 1 to 64 of "
+                        + "A-Z a-z 0-9 _ - . : (OpenAI's rule, with dots and colons), got \"" + n + "\"");
+            }
+        }
         if (kind == Kind.REQUIRED && names.isEmpty()) {
             throw new InvalidRequestException("toolChoice: REQUIRED needs at least one tool");
         }

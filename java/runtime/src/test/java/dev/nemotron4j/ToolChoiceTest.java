@@ -34,6 +34,15 @@ class ToolChoiceTest {
         assertThrows(InvalidRequestException.class,
                 () -> ChatOptions.builder().tools(unnamed).toolChoice(ToolChoice.REQUIRED).build(),
                 "a forced choice needs every tool's name");
+        for (String bad : List.of("say \"hi\"", "wetter_für_morgen", "a".repeat(65), "back\\slash")) {
+            List<Map<String, Object>> odd = List.of(Map.of("type", "function", "function", Map.of("name", bad)));
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> ChatOptions.builder().tools(odd).toolChoice(ToolChoice.REQUIRED).build(), bad);
+            assertTrue(e.getMessage().contains("1 to 64"), e.getMessage());
+            ChatOptions.builder().tools(odd).toolChoice(ToolChoice.AUTO).build();  // the model may still call it
+        }
+        ChatOptions.builder().tools(List.of(Map.of("type", "function", "function", Map.of("name", "weather.get:v2-x"))))
+                .toolChoice(ToolChoice.function("weather.get:v2-x")).build();
         assertThrows(InvalidRequestException.class, () -> ToolChoice.function(" "));
         assertThrows(InvalidRequestException.class, () -> new ToolChoice(ToolChoice.Kind.AUTO, "add"));
     }

@@ -155,6 +155,7 @@ class ChatRequestTest {
         "{MSG,\"chat_template_kwargs\":{\"x\":null}}|chat_template_kwargs",
         "{MSG,\"add_generation_prompt\":\"no\"}|add_generation_prompt",
         "{MSG,\"tool_choice\":\"sometimes\"}|tool_choice",
+        "{MSG,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"add \\\"x\\\"\"}}],\"tool_choice\":\"required\"}|tool_choice",
         "{MSG,\"response_format\":{\"type\":\"json_object\"}}|response_format",
         "{MSG,\"guided_json\":{}}|guided_json",
         "{MSG,\"structured_outputs\":{\"regex\":\"a\"}}|structured_outputs",
