@@ -16,10 +16,12 @@ import java.util.Map;
  *                       NONE keeps the tools from the template; REQUIRED needs at least one tool; a
  *                       function must be one of the tools. The forced choices constrain the answer to a
  *                       well-formed call (names and JSON syntax, not the tools' argument schemas)
+ * @param parallelToolCalls OpenAI's {@code parallel_tool_calls} (true by default): false makes a REQUIRED
+ *                       choice exactly one call; calls the model makes on its own (AUTO) are not limited
  * @throws InvalidRequestException when the tool choice does not fit the tools
  */
 public record ChatOptions(String system, Boolean thinking, List<Map<String, Object>> tools,
-        Map<String, Object> templateKwargs, String chatTemplate, ToolChoice toolChoice) {
+        Map<String, Object> templateKwargs, String chatTemplate, ToolChoice toolChoice, boolean parallelToolCalls) {
     public ChatOptions {
         tools = List.copyOf(tools);
         templateKwargs = Map.copyOf(templateKwargs);
@@ -37,7 +39,7 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
 
     public Builder toBuilder() {
         return new Builder().system(system).thinking(thinking).tools(tools).templateKwargs(templateKwargs)
-                .chatTemplate(chatTemplate).toolChoice(toolChoice);
+                .chatTemplate(chatTemplate).toolChoice(toolChoice).parallelToolCalls(parallelToolCalls);
     }
 
     /** The system prompt as the template receives it (with the thinking switch appended). */
@@ -58,8 +60,15 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         private Map<String, Object> templateKwargs = Map.of();
         private String chatTemplate;
         private ToolChoice toolChoice = ToolChoice.AUTO;
+        private boolean parallelToolCalls = true;
 
         private Builder() {}
+
+        /** False: a REQUIRED choice makes exactly one call (default true: one or more). */
+        public Builder parallelToolCalls(boolean v) {
+            parallelToolCalls = v;
+            return this;
+        }
 
         /** AUTO (the default), NONE, REQUIRED or {@link ToolChoice#function(String)}. */
         public Builder toolChoice(ToolChoice v) {
@@ -93,7 +102,8 @@ public record ChatOptions(String system, Boolean thinking, List<Map<String, Obje
         }
 
         public ChatOptions build() {
-            return new ChatOptions(system, thinking, tools, templateKwargs, chatTemplate, toolChoice);
+            return new ChatOptions(system, thinking, tools, templateKwargs, chatTemplate, toolChoice,
+                    parallelToolCalls);
         }
     }
 }

@@ -284,7 +284,9 @@ public final class ChatSession implements AutoCloseable {
         return switch (choice.kind()) {
             case AUTO, NONE -> null;
             case FUNCTION -> ToolCallGrammar.oneCall(choice.name());
-            case REQUIRED -> ToolCallGrammar.oneOrMoreCalls(ToolChoice.functionNames(options.tools()));
+            case REQUIRED -> options.parallelToolCalls()
+                    ? ToolCallGrammar.oneOrMoreCalls(ToolChoice.functionNames(options.tools()))
+                    : ToolCallGrammar.oneCallOf(ToolChoice.functionNames(options.tools()));
         };
     }
 

@@ -264,6 +264,9 @@ class ChatFeaturesIT {
         JsonNode required = chat(plain, Map.of("tools", ADD_TOOL, "messages", NO_THINK, "tool_choice", "required",
                 "max_tokens", 1500)).get("choices").get(0);
         assertEquals("tool_calls", required.get("finish_reason").asText(), required.toString());
+        JsonNode single = chat(plain, Map.of("tools", ADD_TOOL, "messages", NO_THINK, "tool_choice", "required",
+                "parallel_tool_calls", false, "max_tokens", 1500)).get("choices").get(0);
+        assertEquals(1, single.get("message").get("tool_calls").size(), "parallel_tool_calls false: one call");
         JsonNode auto = chat(plain, Map.of("tools", ADD_TOOL, "messages", NO_THINK, "max_tokens", 1500))
                 .get("choices").get(0);
         assertFalse(auto.get("message").has("tool_calls"), "left to itself the tiny model answers in words: "

@@ -142,6 +142,11 @@ public final class ToolCallGrammar {
         return new ToolCallGrammar(List.of(name), false);
     }
 
+    /** Exactly one call, to one of {@code names} ({@code "required"} without parallel tool calls). */
+    public static ToolCallGrammar oneCallOf(Collection<String> names) {
+        return new ToolCallGrammar(names, false);
+    }
+
     /** One or more calls, each to one of {@code names} ({@code tool_choice: "required"}). */
     public static ToolCallGrammar oneOrMoreCalls(Collection<String> names) {
         return new ToolCallGrammar(names, true);

@@ -38,6 +38,16 @@ class ToolCallGrammarTest {
         return grammar.advance(grammar.start(), text) == ToolCallGrammar.REJECT;
     }
 
+    @Test
+    void oneCallOfSeveralNamesTakesAnyOfThemButOnlyOnce() {
+        ToolCallGrammar single = ToolCallGrammar.oneCallOf(List.of("add", "sub"));
+        assertTrue(accepts(single, block(call("sub", "{}"))));
+        assertTrue(accepts(single, block(call("add", "{\"a\": 1}"))));
+        assertTrue(rejects(single, block(call("mul", "{}"))));
+        assertTrue(rejects(single, block(call("add", "{}"), call("sub", "{}"))), "no second call");
+        assertTrue(accepts(ANY, block(call("add", "{}"), call("sub", "{}"))), "where several are allowed");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"a\": 1, \"b\": 2}",

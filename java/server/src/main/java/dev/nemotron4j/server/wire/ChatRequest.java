@@ -34,10 +34,11 @@ import java.util.Map;
  * @param n              how many replies (choices) to sample, in [1, 128]
  * @param replyStart     a new assistant message (the default), the final message continued, or no generation prompt
  * @param toolChoice     {@code tool_choice}: auto (the default), none, required or one function
+ * @param parallelToolCalls {@code parallel_tool_calls} (default true): false makes "required" one call
  */
 public record ChatRequest(String model, List<Map<String, Object>> messages, Generation generation, boolean stream,
         boolean includeUsage, List<Map<String, Object>> tools, Map<String, Object> templateKwargs, int topLogprobs,
-        int n, ReplyStart replyStart, ToolChoice toolChoice) {
+        int n, ReplyStart replyStart, ToolChoice toolChoice, boolean parallelToolCalls) {
     /** OpenAI's and vLLM's bound on {@code top_logprobs}. */
     public static final int MAX_TOP_LOGPROBS = 20;
 
@@ -66,7 +67,8 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         List<Map<String, Object>> tools = tools(body);
         ToolChoice toolChoice = toolChoice(body);
         ChatRequest request = new ChatRequest(model, messages, generation, stream, includeUsage, tools,
-                templateKwargs(body), topLogprobs, n, replyStart, toolChoice);
+                templateKwargs(body), topLogprobs, n, replyStart, toolChoice,
+                !body.hasNonNull("parallel_tool_calls") || Fields.bool(body, "parallel_tool_calls"));
         try {
             request.chatOptions();  // checks the tool choice against the tools
         } catch (InvalidRequestException e) {
@@ -77,7 +79,8 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
 
     /** The session options this request asks for: its tools, tool choice and template variables. */
     public ChatOptions chatOptions() {
-        return ChatOptions.builder().tools(tools).toolChoice(toolChoice).templateKwargs(templateKwargs).build();
+        return ChatOptions.builder().tools(tools).toolChoice(toolChoice).parallelToolCalls(parallelToolCalls)
+                .templateKwargs(templateKwargs).build();
     }
 
     /** The {@code messages} array (also {@code /tokenize}'s). */

@@ -1,6 +1,7 @@
 package dev.nemotron4j.server.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,9 @@ class ChatRequestTest {
         assertEquals(ToolChoice.NONE, none.toolChoice(), "the session keeps the tools from the template");
         assertEquals(ToolChoice.REQUIRED, ChatRequest.parse(JSON.readTree(body.replace("\"auto\"", "\"required\"")),
                 Generation.builder()).chatOptions().toolChoice());
+        assertFalse(ChatRequest.parse(JSON.readTree(body.replace("\"auto\"", "\"required\",\"parallel_tool_calls\":false")),
+                Generation.builder()).chatOptions().parallelToolCalls());
+        assertTrue(r.chatOptions().parallelToolCalls(), "parallel tool calls by default");
         assertEquals(ToolChoice.function("add"), ChatRequest.parse(JSON.readTree(body.replace("\"auto\"",
                 "{\"type\":\"function\",\"function\":{\"name\":\"add\"}}")), Generation.builder()).toolChoice());
     }
@@ -155,6 +159,7 @@ class ChatRequestTest {
         "{MSG,\"chat_template_kwargs\":{\"x\":null}}|chat_template_kwargs",
         "{MSG,\"add_generation_prompt\":\"no\"}|add_generation_prompt",
         "{MSG,\"tool_choice\":\"sometimes\"}|tool_choice",
+        "{MSG,\"parallel_tool_calls\":\"no\"}|parallel_tool_calls",
         "{MSG,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"add \\\"x\\\"\"}}],\"tool_choice\":\"required\"}|tool_choice",
         "{MSG,\"response_format\":{\"type\":\"json_object\"}}|response_format",
         "{MSG,\"guided_json\":{}}|guided_json",
