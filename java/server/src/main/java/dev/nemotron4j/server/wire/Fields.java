@@ -104,6 +104,10 @@ final class Fields {
         if (logitBias != null && !logitBias.isNull()) {
             g.logitBias(logitBias(logitBias));
         }
+        Integer priority = integer(body, "priority");
+        if (priority != null) {
+            g.priority(priority);  // vLLM's: lower is admitted first, ties first come first served
+        }
         return g;
     }
 

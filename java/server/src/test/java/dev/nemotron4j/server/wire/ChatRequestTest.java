@@ -37,7 +37,7 @@ class ChatRequestTest {
         Generation g = ChatRequest.parse(JSON.readTree("{" + MSG + ",\"min_p\":0.1,\"repetition_penalty\":1.2,"
                 + "\"presence_penalty\":0.5,\"frequency_penalty\":-0.5,\"min_tokens\":3,\"max_tokens\":9,"
                 + "\"ignore_eos\":true,\"stop_token_ids\":[7,8],\"logit_bias\":{\"5\":-100},"
-                + "\"thinking_token_budget\":16,\"thinking_budget_mode\":\"newline\"}"), Generation.builder())
+                + "\"thinking_token_budget\":16,\"thinking_budget_mode\":\"newline\",\"priority\":-3}"), Generation.builder())
                 .generation();
         assertEquals(0.1, g.minP());
         assertEquals(1.2, g.repetitionPenalty());
@@ -49,6 +49,7 @@ class ChatRequestTest {
         assertEquals(Map.of(5, -100f), g.logitBias());
         assertEquals(16, g.thinkingBudget());
         assertEquals(BudgetMode.NEWLINE, g.budgetMode());
+        assertEquals(-3, g.priority());
         assertEquals(0, g.logprobs());
     }
 
@@ -160,6 +161,7 @@ class ChatRequestTest {
         "{MSG,\"add_generation_prompt\":\"no\"}|add_generation_prompt",
         "{MSG,\"tool_choice\":\"sometimes\"}|tool_choice",
         "{MSG,\"parallel_tool_calls\":\"no\"}|parallel_tool_calls",
+        "{MSG,\"priority\":1.5}|priority",
         "{MSG,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"add \\\"x\\\"\"}}],\"tool_choice\":\"required\"}|tool_choice",
         "{MSG,\"response_format\":{\"type\":\"json_object\"}}|response_format",
         "{MSG,\"guided_json\":{}}|guided_json",
