@@ -3,6 +3,7 @@ package dev.nemotron4j.cli;
 import dev.nemotron4j.NemotronModel;
 import dev.nemotron4j.server.OpenAiServer;
 import dev.nemotron4j.server.ServerOptions;
+import dev.nemotron4j.server.StatsLog;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
                 "    -d '{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2?\"}],\"max_tokens\":64}'"})
 final class ServeCommand implements Callable<Integer> {
     private static final int SHUTDOWN_WAIT_SECONDS = 10;
+    /** vLLM logs its engine stats every 10 s. */
+    private static final java.time.Duration STATS_INTERVAL = java.time.Duration.ofSeconds(10);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -92,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (NemotronModel m = NemotronModel.load(directory, model.options());
-                OpenAiServer server = OpenAiServer.start(m, options)) {
+                OpenAiServer server = OpenAiServer.start(m, options);
+                StatsLog stats = StatsLog.start(m, STATS_INTERVAL, line -> System.err.println("nemotron4j serve: " + line))) {
             // Ctrl-C: drain the server, then let this thread close the model before the JVM halts.
             Thread hook = new Thread(() -> {
                 System.err.println("nemotron4j serve: shutting down (finishing requests in flight)");

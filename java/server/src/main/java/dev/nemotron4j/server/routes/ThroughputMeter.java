@@ -11,11 +11,11 @@ import java.util.function.Supplier;
  * {@code MIN_WINDOW_NANOS} repeat the last rates, so two scrapers do not turn each other's windows into
  * noise. A Prometheus user can equally take {@code rate()} of the token counters.
  */
-final class ThroughputMeter {
+public final class ThroughputMeter {
     static final long MIN_WINDOW_NANOS = 1_000_000_000L;
 
     /** Prompt (prefill) and generation (sampled) tokens per second. */
-    record Rates(double promptTokensPerSecond, double generationTokensPerSecond) {}
+    public record Rates(double promptTokensPerSecond, double generationTokensPerSecond) {}
 
     private final Supplier<EngineCounters> counters;
     private final LongSupplier clock;
@@ -23,14 +23,15 @@ final class ThroughputMeter {
     private EngineCounters last;
     private Rates rates = new Rates(0, 0);
 
-    ThroughputMeter(Supplier<EngineCounters> counters, LongSupplier clock) {
+    public ThroughputMeter(Supplier<EngineCounters> counters, LongSupplier clock) {
         this.counters = counters;
         this.clock = clock;
         this.lastNanos = clock.getAsLong();
         this.last = counters.get();
     }
 
-    synchronized Rates read() {
+    /** The rates since the previous reading (repeated when that was under {@code MIN_WINDOW_NANOS} ago). */
+    public synchronized Rates read() {
         long now = clock.getAsLong();
         if (now - lastNanos < MIN_WINDOW_NANOS) {
             return rates;
