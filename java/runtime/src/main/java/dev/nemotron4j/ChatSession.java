@@ -262,18 +262,7 @@ public final class ChatSession implements AutoCloseable {
         var setup = new Generator.Setup(resources.endOfTurnIds(), forced, forcedAtNewline, startsInReasoning,
                 !options.tools().isEmpty(), promptTokens.length,
                 resources.tokenizer().tokenId("</think>").orElse(-1), toolCall);
-        IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());
-        var text = new dev.nemotron4j.generation.TokenText() {
-            @Override
-            public String push(int token) {
-                return decoder.push(token);
-            }
-
-            @Override
-            public String flush() {
-                return decoder.flush();
-            }
-        };
+        var text = dev.nemotron4j.generation.TokenText.of(new IncrementalDecoder(resources.tokenizer()));
         long seed = generation.seed() != null ? generation.seed() : SEEDS.nextLong();
         return new Generator(sequence, text, setup, bounded, seed, listener, cancelled).run();
     }

@@ -45,18 +45,7 @@ final class RawCompletion {
         var setup = new Generator.Setup(resources.endOfTurnIds(), new int[0], new int[0], false, false,
                 prompt.length, -1);
         long seed = generation.seed() != null ? generation.seed() : SEEDS.nextLong();
-        IncrementalDecoder decoder = new IncrementalDecoder(resources.tokenizer());
-        TokenText text = new TokenText() {
-            @Override
-            public String push(int token) {
-                return decoder.push(token);
-            }
-
-            @Override
-            public String flush() {
-                return decoder.flush();
-            }
-        };
+        TokenText text = TokenText.of(new IncrementalDecoder(resources.tokenizer()));
         try (EngineSequence sequence = model.engine().open(generation.priority(), generation.timeout(), cancelled)) {
             sequence.feed(prompt.clone());
             return new Generator(sequence, text, setup, bounded, seed, listener, cancelled).run();
