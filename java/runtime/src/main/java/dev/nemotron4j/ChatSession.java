@@ -195,7 +195,7 @@ public final class ChatSession implements AutoCloseable {
         next.addAll(newMessages);
         String prompt = renderer.render(next, options.tools(), options.templateKwargs(), start);
         int[] tokens = resources.tokenizer().encode(prompt);
-        int context = model.config().maxPositionEmbeddings();
+        int context = model.contextLength();
         if (tokens.length >= context) {
             throw new ContextLengthExceededException("the prompt has " + tokens.length
                     + " tokens; the model's context length is " + context);
@@ -250,7 +250,7 @@ public final class ChatSession implements AutoCloseable {
 
     private ChatReply generate(EngineSequence sequence, Generation generation, int[] promptTokens,
             boolean startsInReasoning, Consumer<Delta> listener, BooleanSupplier cancelled) {
-        int room = model.config().maxPositionEmbeddings() - promptTokens.length;
+        int room = model.contextLength() - promptTokens.length;
         Generation bounded = generation.maxTokens() <= room ? generation
                 : generation.toBuilder().maxTokens(room).build();
         String forcedText = generation.budgetForcedText();

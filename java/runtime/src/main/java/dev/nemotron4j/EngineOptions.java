@@ -15,9 +15,11 @@ package dev.nemotron4j;
  *                         running streams for longer than one chunk)
  * @param prefixCache      reuse the state of earlier requests that share a prefix (see the README)
  * @param maxWaiting       requests waiting for admission at most; more are refused at once
+ * @param maxModelLen      the context a request may fill, prompt and reply (vLLM's {@code max_model_len}); 0: the
+ *                         model's {@code max_position_embeddings}; more than that is refused when the model loads
  */
 public record EngineOptions(long cacheMemory, int stateSlots, int kvBlockTokens, int maxRunning, int stepTokens,
-        int prefillChunk, boolean prefixCache, int maxWaiting) {
+        int prefillChunk, boolean prefixCache, int maxWaiting, int maxModelLen) {
     public EngineOptions {
         require(cacheMemory >= 0, "cacheMemory must be >= 0 (0 = 1 GiB), got " + cacheMemory);
         require(stateSlots >= 0 && stateSlots <= 1 << 20, "stateSlots must be in [0, 2^20], got " + stateSlots);
@@ -27,6 +29,7 @@ public record EngineOptions(long cacheMemory, int stateSlots, int kvBlockTokens,
         require(stepTokens >= prefillChunk, "stepTokens (" + stepTokens + ") must be at least prefillChunk ("
                 + prefillChunk + ")");
         require(maxWaiting >= 1, "maxWaiting must be >= 1, got " + maxWaiting);
+        require(maxModelLen >= 0, "maxModelLen must be >= 0 (0 = the model's context), got " + maxModelLen);
     }
 
     private static void require(boolean ok, String message) {
@@ -46,7 +49,7 @@ public record EngineOptions(long cacheMemory, int stateSlots, int kvBlockTokens,
     public Builder toBuilder() {
         return new Builder().cacheMemory(cacheMemory).stateSlots(stateSlots).kvBlockTokens(kvBlockTokens)
                 .maxRunning(maxRunning).stepTokens(stepTokens).prefillChunk(prefillChunk).prefixCache(prefixCache)
-                .maxWaiting(maxWaiting);
+                .maxWaiting(maxWaiting).maxModelLen(maxModelLen);
     }
 
     /** Builder for {@link EngineOptions}. */
@@ -58,6 +61,7 @@ public record EngineOptions(long cacheMemory, int stateSlots, int kvBlockTokens,
         private int stepTokens = 1024;
         private int prefillChunk = 512;
         private boolean prefixCache = true;
+        private int maxModelLen;
         private int maxWaiting = 4096;
 
         private Builder() {}
@@ -102,9 +106,15 @@ public record EngineOptions(long cacheMemory, int stateSlots, int kvBlockTokens,
             return this;
         }
 
+        /** The context a request may fill (0: the model's); at most the model's. */
+        public Builder maxModelLen(int tokens) {
+            this.maxModelLen = tokens;
+            return this;
+        }
+
         public EngineOptions build() {
             return new EngineOptions(cacheMemory, stateSlots, kvBlockTokens, maxRunning, stepTokens, prefillChunk,
-                    prefixCache, maxWaiting);
+                    prefixCache, maxWaiting, maxModelLen);
         }
     }
 }

@@ -78,6 +78,7 @@ public final class NemotronModel implements AutoCloseable {
         long start = System.nanoTime();
         ModelFolder folder = ModelFolder.open(directory);
         NemotronConfig config = folder.config();
+        checkContext(config, options);
         Checkpoint checkpoint = folder.checkpoint();
         if (options.preload()) {
             WeightPreloader.preload(checkpoint, options.progress());
@@ -95,8 +96,18 @@ public final class NemotronModel implements AutoCloseable {
      * {@link #engine()} or {@link #newSequence()}, not chats.
      */
     public static NemotronModel createRandom(NemotronConfig config, long seed, ModelOptions options) {
+        checkContext(config, options);
         NativeModel nativeModel = loadOnDevice(options, settings -> NativeModel.createRandom(config, seed, settings));
         return new NemotronModel(null, config, null, nativeModel, options);
+    }
+
+    /** A context cap beyond the model's positions would be a promise the model cannot keep (as vLLM refuses it). */
+    private static void checkContext(NemotronConfig config, ModelOptions options) {
+        int cap = options.engine().maxModelLen();
+        if (cap > config.maxPositionEmbeddings()) {
+            throw new InvalidRequestException("maxModelLen (--max-model-len) is " + cap + ", over the model's context of "
+                    + config.maxPositionEmbeddings() + " tokens (max_position_embeddings); give at most that");
+        }
     }
 
     /**
@@ -152,7 +163,7 @@ public final class NemotronModel implements AutoCloseable {
         }
         if (engine == null) {
             String name = directory == null ? "random" : String.valueOf(directory.getFileName());
-            engine = new Engine(nativeModel, engineOptions, config.maxPositionEmbeddings(), name);
+            engine = new Engine(nativeModel, engineOptions, contextLength(), name);
         }
         return engine;
     }
@@ -163,6 +174,15 @@ public final class NemotronModel implements AutoCloseable {
 
     public NemotronConfig config() {
         return config;
+    }
+
+    /**
+     * The context a request may fill, prompt and reply: {@code EngineOptions.maxModelLen} when set, else the
+     * model's {@code max_position_embeddings}. Longer prompts are refused, replies stop at it.
+     */
+    public int contextLength() {
+        int cap = engineOptions.maxModelLen();
+        return cap == 0 ? config.maxPositionEmbeddings() : cap;
     }
 
     /** The device the model runs on: {@link Device#CPU} or {@code cuda:N}, never {@code auto}. */

@@ -34,7 +34,7 @@ final class RawCompletion {
                         + ", outside the vocabulary [0, " + vocab + ")");
             }
         }
-        int context = model.config().maxPositionEmbeddings();
+        int context = model.contextLength();
         if (prompt.length >= context) {
             throw new ContextLengthExceededException("the prompt has " + prompt.length
                     + " tokens; the model's context length is " + context);

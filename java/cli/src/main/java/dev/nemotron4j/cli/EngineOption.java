@@ -37,10 +37,15 @@ final class EngineOption {
             description = "reuse the state of earlier requests that share a prefix (default: on)")
     boolean prefixCache;
 
+    @Option(names = "--max-model-len", defaultValue = "0", paramLabel = "N",
+            description = "the context a request may fill, prompt and reply, as vLLM's --max-model-len (0 = the "
+                    + "model's max_position_embeddings, the default; more than that is refused)")
+    int maxModelLen;
+
     EngineOptions options() {
         return EngineOptions.builder().cacheMemory(cacheMemory == null ? 0 : parseSize(cacheMemory))
                 .stateSlots(stateSlots).kvBlockTokens(kvBlockTokens).maxRunning(maxRunning).stepTokens(stepTokens)
-                .prefillChunk(prefillChunk).prefixCache(prefixCache).build();
+                .prefillChunk(prefillChunk).prefixCache(prefixCache).maxModelLen(maxModelLen).build();
     }
 
     /** "4G", "512M", "300000", or a fraction of physical memory like "0.25". */

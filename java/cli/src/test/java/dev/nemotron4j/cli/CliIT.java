@@ -205,7 +205,7 @@ class CliIT {
     void serveTakesVllmFlagsAndItsBodyLimitAndStopsOnSigterm() throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + elsewhere.resolve("home"), "-jar", System.getProperty("nemotron4j.jar"), "serve",
-                "--port", "0", "--trust-remote-code", "--mamba_ssm_cache_dtype", "float32", "--max-num-seqs", "4",
+                "--port", "0", "--trust-remote-code", "--mamba_ssm_cache_dtype", "float32", "--max-num-seqs", "4", "--max-model-len", "2048",
                 "--max-body-bytes", "512"));
         Path err = elsewhere.resolve("serve-err.txt");
         Process p = new ProcessBuilder(command).directory(elsewhere.toFile())

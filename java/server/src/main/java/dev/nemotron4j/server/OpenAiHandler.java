@@ -73,7 +73,7 @@ public final class OpenAiHandler implements HttpHandler, AutoCloseable {
         ServedCounters served = new ServedCounters();
         ParallelChoices choices = new ParallelChoices(choiceWorkers);
         for (Route route : List.of(new HealthRoute(), new ModelsRoute(mapper, modelName,
-                        String.valueOf(model.directory()), model.config().maxPositionEmbeddings()),
+                        String.valueOf(model.directory()), model.contextLength()),
                 new ChatCompletionsRoute(mapper, body, model, modelName, served, options.splitsReasoning(), choices),
                 new CompletionsRoute(mapper, body, model, modelName, served, choices),
                 new TokenizeRoute(mapper, body, model, modelName), new DetokenizeRoute(mapper, body, model, modelName),

@@ -127,7 +127,7 @@ public final class CompletionsRoute implements Route {
                         "prompt");
             }
         }
-        int context = model.config().maxPositionEmbeddings();
+        int context = model.contextLength();
         if (prompt.length >= context) {
             throw ApiException.badRequest("the prompt has " + prompt.length + " tokens; the model's context length is "
                     + context, "prompt");

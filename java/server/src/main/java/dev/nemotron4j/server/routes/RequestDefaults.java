@@ -16,7 +16,7 @@ final class RequestDefaults {
     static Generation.Builder of(NemotronModel model) {
         Generation.Builder defaults = model.generationDefaults();
         if (model.chatResources().generationConfig().maxNewTokens() == null) {
-            defaults.maxTokens(model.config().maxPositionEmbeddings());
+            defaults.maxTokens(model.contextLength());
         }
         return defaults;
     }

@@ -50,7 +50,7 @@ public final class TokenizeRoute implements Route {
         int[] tokens = model.chatResources().tokenizer().encode(text(request));
         ObjectNode root = mapper.createObjectNode();
         root.put("count", tokens.length);
-        root.put("max_model_len", model.config().maxPositionEmbeddings());
+        root.put("max_model_len", model.contextLength());
         ArrayNode ids = root.putArray("tokens");
         for (int id : tokens) {
             ids.add(id);
