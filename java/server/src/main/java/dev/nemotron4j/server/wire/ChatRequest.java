@@ -50,6 +50,9 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         String model = Fields.optionalText(body, "model");
         List<Map<String, Object>> messages = messages(body.get("messages"));
         ReplyStart replyStart = replyStart(body, messages);
+        if (Fields.bool(body, "echo")) {
+            throw ApiException.badRequest("echo is not supported on chat completions", "echo");
+        }
         int n = Fields.n(body);
         int topLogprobs = topLogprobs(body);
         Generation generation;

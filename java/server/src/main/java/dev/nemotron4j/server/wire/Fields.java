@@ -41,6 +41,7 @@ final class Fields {
 
     static Generation.Builder sampling(JsonNode body, Generation.Builder g) {
         refuseStructuredOutput(body);
+        refuseOutputOptions(body);
         Double temperature = number(body, "temperature");
         if (temperature != null) {
             if (temperature < 0) {
@@ -192,6 +193,14 @@ final class Fields {
         throw ApiException.badRequest("stop must be a string or a list of strings", "stop");
     }
 
+    /** vLLM's output switches whose non-default value this server does not implement: refused, not ignored. */
+    private static void refuseOutputOptions(JsonNode body) {
+        if (bool(body, "include_stop_str_in_output")) {
+            throw ApiException.badRequest("include_stop_str_in_output is not supported: the text ends before the "
+                    + "stop string", "include_stop_str_in_output");
+        }
+    }
+
     /** A constraint the server would not apply is refused, never silently dropped. */
     private static void refuseStructuredOutput(JsonNode body) {
         for (String field : STRUCTURED_OUTPUT) {
@@ -260,6 +269,10 @@ final class Fields {
         }
         if (!options.isObject()) {
             throw ApiException.badRequest("stream_options must be an object", "stream_options");
+        }
+        if (bool(options, "continuous_usage_stats")) {
+            throw ApiException.badRequest("stream_options.continuous_usage_stats is not supported; include_usage "
+                    + "gives the usage once, at the end", "stream_options");
         }
         return bool(options, "include_usage");
     }
