@@ -18,21 +18,19 @@ import java.util.function.IntFunction;
  * ({@code {"content": [{token, logprob, bytes, top_logprobs}]}}) and usage.
  */
 public final class ChatResponses {
+    private static final String CHUNK = "chat.completion.chunk";
+
     private final ObjectMapper mapper;
-    private final String id;
-    private final long created;
-    private final String model;
+    private final ResponseHead head;
 
     public ChatResponses(ObjectMapper mapper, String id, long created, String model) {
         this.mapper = mapper;
-        this.id = id;
-        this.created = created;
-        this.model = model;
+        this.head = new ResponseHead(mapper, id, created, model);
     }
 
     /** One {@code chat.completion}: its {@link #choice choices}, in index order, and the usage over all. */
     public ObjectNode completion(List<ObjectNode> choices, Usage usage) {
-        ObjectNode root = head("chat.completion");
+        ObjectNode root = head.start("chat.completion");
         root.putArray("choices").addAll(choices);
         root.set("usage", usage(mapper, usage));
         return root;
@@ -81,7 +79,7 @@ public final class ChatResponses {
      * null) and the finish.
      */
     public ObjectNode chunk(int index, ObjectNode delta, JsonNode logprobs, String finishReason) {
-        ObjectNode root = head("chat.completion.chunk");
+        ObjectNode root = head.start(CHUNK);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", index);
         choice.set("delta", delta);
@@ -110,10 +108,7 @@ public final class ChatResponses {
 
     /** The last chunk of {@code stream_options.include_usage}: no choices, only the usage. */
     public ObjectNode usageChunk(Usage usage) {
-        ObjectNode root = head("chat.completion.chunk");
-        root.putArray("choices");
-        root.set("usage", usage(mapper, usage));
-        return root;
+        return head.usageChunk(CHUNK, usage);
     }
 
     /**
@@ -163,15 +158,6 @@ public final class ChatResponses {
     private static void putReasoning(ObjectNode node, String reasoning) {
         node.put("reasoning_content", reasoning);
         node.put("reasoning", reasoning);
-    }
-
-    private ObjectNode head(String object) {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", model);
-        return root;
     }
 
     static ObjectNode usage(ObjectMapper mapper, Usage usage) {

@@ -19,21 +19,20 @@ public final class CompletionResponses {
     /** vLLM's floor for a log-probability: -inf (a token masked out) is not JSON, clients read this as "never". */
     private static final float IMPOSSIBLE = -9999f;
 
+    /** vLLM streams the same object type as it answers whole. */
+    private static final String OBJECT = "text_completion";
+
     private final ObjectMapper mapper;
-    private final String id;
-    private final long created;
-    private final String model;
+    private final ResponseHead head;
 
     public CompletionResponses(ObjectMapper mapper, String id, long created, String model) {
         this.mapper = mapper;
-        this.id = id;
-        this.created = created;
-        this.model = model;
+        this.head = new ResponseHead(mapper, id, created, model);
     }
 
     /** The whole completion: its {@link #choice choices}, in index order, and the usage over all of them. */
     public ObjectNode completion(List<ObjectNode> choices, Usage usage) {
-        ObjectNode root = head();
+        ObjectNode root = head.start(OBJECT);
         root.putArray("choices").addAll(choices);
         root.set("usage", ChatResponses.usage(mapper, usage));
         return root;
@@ -51,17 +50,14 @@ public final class CompletionResponses {
 
     /** One streamed event: a piece of choice {@code index}'s text (maybe empty, the finish reason on its last). */
     public ObjectNode chunk(int index, String text, JsonNode logprobs, String finishReason) {
-        ObjectNode root = head();
+        ObjectNode root = head.start(OBJECT);
         root.putArray("choices").add(choice(index, text, logprobs, finishReason));
         return root;
     }
 
     /** The last chunk of {@code stream_options.include_usage}: no choices, only the usage. */
     public ObjectNode usageChunk(Usage usage) {
-        ObjectNode root = head();
-        root.putArray("choices");
-        root.set("usage", ChatResponses.usage(mapper, usage));
-        return root;
+        return head.usageChunk(OBJECT, usage);
     }
 
     /**
@@ -113,14 +109,5 @@ public final class CompletionResponses {
 
     private static float finite(float logprob) {
         return Float.isNaN(logprob) || logprob < IMPOSSIBLE ? IMPOSSIBLE : logprob;
-    }
-
-    private ObjectNode head() {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("id", id);
-        root.put("object", "text_completion");
-        root.put("created", created);
-        root.put("model", model);
-        return root;
     }
 }
